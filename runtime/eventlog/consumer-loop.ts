@@ -1,0 +1,184 @@
+import { toErrorModel, validateEnvelope, type Cursor, type Envelope, type ErrorModel, type LoggedEvent } from '../../protocol/index.ts';
+import type { DeadLetter, RawLogRow, ConsumerStore } from './store.ts';
+import type { Consumer, ConsumerExit, ConsumerOptions, ConsumerStats, EventHandler, HandlerContext } from './types.ts';
+import { SupersededError } from './types.ts';
+
+/** A handler threw on the event at `index` of the batch. */
+class HandlerFailure extends Error {
+  readonly index: number;
+  override readonly cause: unknown;
+  constructor(index: number, cause: unknown) {
+    super('handler failed');
+    this.index = index;
+    this.cause = cause;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * The consumer algorithm, the same over Postgres and memory: read a page behind the horizon, handle it
+ * in one transaction (handler writes + emitted events + dead letters + state snapshot + compare-and-set
+ * of the offset), commit, repeat. A handler that throws gets the batch rolled back and retried; events
+ * before the failing one are committed alone, and after `maxAttempts` the failing event goes to
+ * dead_letters. Database errors are retried without limit, with backoff: events are delayed, never lost.
+ */
+export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOptions<S>, handler: EventHandler<S>): Consumer<S> {
+  const batchSize = options.batchSize ?? 500;
+  const pollMs = options.pollIntervalMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 3;
+  const notice = options.onEvent ?? (() => {});
+  let stopping = false;
+  let cursor: Cursor = { tx: 0n, position: 0n };
+  let state: S = options.initialState();
+  const attempts = new Map<string, number>();
+  const stats = { handled: 0, batches: 0, deadLetters: 0, lastBatchAt: null as number | null };
+
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+
+  async function withDbRetry<T>(what: () => Promise<T>): Promise<T | undefined> {
+    // Reconnect schedule 100, 200, 400 … 5000 ms: a restarted Postgres is back within a few seconds.
+    for (let attempt = 0; !stopping; attempt++) {
+      try {
+        return await what();
+      } catch (error) {
+        if (error instanceof SupersededError || error instanceof HandlerFailure || !store.isInfrastructureError(error)) throw error;
+        const retryInMs = Math.min(100 * 2 ** attempt, 5000);
+        notice({ type: 'db_error', error: toErrorModel(error, null, 'database_unavailable'), retryInMs });
+        await store.waitForWake(retryInMs);
+      }
+    }
+    return undefined;
+  }
+
+  /** Handle `rows` in one transaction. Throws HandlerFailure, SupersededError or a database error. */
+  async function commitBatch(rows: readonly RawLogRow[], poison: ReadonlyMap<string, ErrorModel>): Promise<void> {
+    const started = performance.now();
+    const working = structuredClone(state);
+    let handled = 0;
+    let finalState: S = working;
+    const emitted = await store.transaction(async (tx) => {
+      const queue: Envelope[] = [];
+      const dead: DeadLetter[] = [];
+      const ctx: HandlerContext<S> = { state: working, emit: (e) => void queue.push(emitValidated(e)), db: tx.db };
+      for (let i = 0; i < rows.length; i++) {
+        const row = rows[i]!;
+        const checked = validateEnvelope(row.raw);
+        if (!checked.ok) {
+          dead.push({ row, error: checked.error, attempts: 0 });
+          continue;
+        }
+        const poisonError = poison.get(checked.value.id);
+        if (poisonError) {
+          dead.push({ row, error: poisonError, attempts: attempts.get(checked.value.id) ?? maxAttempts });
+          continue;
+        }
+        const event: LoggedEvent = { ...checked.value, cursor: row.cursor };
+        try {
+          await handler(event, ctx);
+        } catch (error) {
+          throw new HandlerFailure(i, error);
+        }
+        handled++;
+      }
+      if (queue.length > 0) await tx.append(queue);
+      if (dead.length > 0) await tx.deadLetter(dead);
+      finalState = ctx.state;
+      const last = rows[rows.length - 1]!.cursor;
+      const outcome = await tx.advance(cursor, last, finalState, rows.length);
+      if (outcome !== 'ok') throw new SupersededError(outcome);
+      for (const d of dead) notice({ type: 'dead_letter', position: d.row.cursor.position, error: d.error });
+      stats.deadLetters += dead.length;
+      return queue.length;
+    });
+    state = finalState;
+    cursor = rows[rows.length - 1]!.cursor;
+    stats.handled += handled;
+    stats.batches++;
+    stats.lastBatchAt = Date.now();
+    for (const row of rows) attempts.delete(String(row.raw.id));
+    if (emitted > 0) store.notify();
+    notice({ type: 'batch', count: rows.length, cursor, ms: performance.now() - started });
+  }
+
+  /** Handle a page, splitting it around a failing event until every row is committed or dead-lettered. */
+  async function handlePage(page: readonly RawLogRow[]): Promise<void> {
+    let rows = page;
+    const poison = new Map<string, ErrorModel>();
+    while (rows.length > 0 && !stopping) {
+      try {
+        await withDbRetry(() => commitBatch(rows, poison));
+        return;
+      } catch (error) {
+        if (!(error instanceof HandlerFailure)) throw error;
+        const id = String(rows[error.index]!.raw.id);
+        const n = (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, n);
+        const model = toErrorModel(error.cause, id, 'handler_failed');
+        if (n >= maxAttempts) poison.set(id, { ...model, message: `handler threw ${n} times: ${model.message}` });
+        else notice({ type: 'retry', attempt: n, error: model });
+        if (error.index > 0) {
+          // Commit what succeeded before the failing event, then come back to it alone.
+          const before = rows.slice(0, error.index);
+          await withDbRetry(() => commitBatch(before, poison));
+          rows = rows.slice(error.index);
+        }
+        if (n < maxAttempts) await sleep(Math.min(50 * 2 ** n, 1000));
+      }
+    }
+  }
+
+  async function run(): Promise<ConsumerExit> {
+    const loaded = await withDbRetry(() => store.load());
+    if (loaded) {
+      cursor = loaded.cursor;
+      if (loaded.state !== null && loaded.state !== undefined) state = loaded.state as S;
+    }
+    markReady();
+    // Committed events held behind an open transaction's horizon get no second NOTIFY when that transaction
+    // ends without appending: look again after 5, 10, 20 … ms rather than a whole poll interval.
+    let quickRetryMs = 0;
+    while (!stopping) {
+      const page = await withDbRetry(() => store.read(cursor, batchSize));
+      if (page === undefined) break;
+      if (page.rows.length > 0) {
+        await handlePage(page.rows);
+        if (page.rows.length === batchSize) continue;
+      }
+      quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 5), pollMs) : 0;
+      await store.waitForWake(quickRetryMs > 0 ? quickRetryMs : pollMs);
+    }
+    return { reason: 'stopped' };
+  }
+
+  const done: Promise<ConsumerExit> = run().catch((error: unknown) => {
+    markReady();
+    if (error instanceof SupersededError) {
+      notice({ type: 'superseded', reason: error.detail });
+      return { reason: 'superseded', detail: error.detail } as const;
+    }
+    throw error;
+  });
+
+  return {
+    name: options.name,
+    ready,
+    done,
+    async stop() {
+      stopping = true;
+      store.interrupt();
+      return done;
+    },
+    stats(): ConsumerStats {
+      return { ...stats, cursor };
+    },
+    state: () => state,
+  };
+
+  function emitValidated(event: Envelope): Envelope {
+    const checked = validateEnvelope(event);
+    if (!checked.ok) throw new Error(`emitted an invalid ${event.type}: ${checked.error.message} ${JSON.stringify(checked.error.details)}`);
+    return event;
+  }
+}

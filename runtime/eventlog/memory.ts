@@ -1,0 +1,135 @@
+// The event log in memory: one thread, no database, same interface and same consumer algorithm as the
+// Postgres log (for unit tests and sweeps). A commit is atomic; all of its events share one `tx`.
+import { compareCursors, validateEnvelope, WeaverError, type Cursor, type Envelope } from '../../protocol/index.ts';
+import { runConsumerLoop } from './consumer-loop.ts';
+import type { AdvanceOutcome, ConsumerStore, ConsumerTransaction, DeadLetter, RawLogRow } from './store.ts';
+import { SupersededError, typeMatches, type ConsumerLag, type EventLog, type LogTransaction } from './types.ts';
+import { WakeSignal } from './wake-signal.ts';
+
+interface Staged {
+  events: Envelope[];
+  dead: { consumer: string; letter: DeadLetter }[];
+  advance: { consumer: string; prev: Cursor; next: Cursor; state: unknown } | null;
+}
+
+export interface MemoryEventLog extends EventLog {
+  /** Everything appended so far, in log order (for tests and sweeps). */
+  events(): RawLogRow[];
+  deadLetters(): { consumer: string; letter: DeadLetter }[];
+  /** Append a row as it is, unvalidated, the way raw SQL could (for tests of dead letters). */
+  appendRaw(raw: Record<string, unknown>): void;
+}
+
+export function createMemoryEventLog(): MemoryEventLog {
+  const rows: RawLogRow[] = [];
+  const ids = new Set<string>();
+  const offsets = new Map<string, { cursor: Cursor; state: unknown }>();
+  const dead: { consumer: string; letter: DeadLetter }[] = [];
+  const signals = new Set<WakeSignal>();
+  let lastTx = 0n;
+
+  function validateAll(events: readonly Envelope[]): void {
+    for (const e of events) {
+      const checked = validateEnvelope(e);
+      if (!checked.ok) throw new WeaverError('invalid_event', `refused to append ${e.type}: ${checked.error.message}`, checked.error.details, e.id);
+    }
+  }
+
+  function commit(staged: Staged): void {
+    if (staged.advance) {
+      const current = offsets.get(staged.advance.consumer)?.cursor ?? { tx: 0n, position: 0n };
+      if (compareCursors(current, staged.advance.prev) !== 0) throw new SupersededError('offset_moved');
+    }
+    if (staged.events.length > 0) {
+      const tx = ++lastTx;
+      for (const e of staged.events) {
+        if (ids.has(e.id)) continue; // appending an id twice is a no-op, as ON CONFLICT DO NOTHING
+        ids.add(e.id);
+        rows.push({ cursor: { tx, position: BigInt(rows.length + 1) }, raw: structuredClone(e) as unknown as Record<string, unknown> });
+      }
+    }
+    dead.push(...staged.dead);
+    if (staged.advance) offsets.set(staged.advance.consumer, { cursor: staged.advance.next, state: structuredClone(staged.advance.state) });
+    if (staged.events.length > 0) for (const s of signals) s.wake();
+  }
+
+  async function inTransaction<T>(consumer: string | null, fn: (tx: ConsumerTransaction) => Promise<T>): Promise<T> {
+    const staged: Staged = { events: [], dead: [], advance: null };
+    const tx: ConsumerTransaction = {
+      db: null,
+      async append(events) {
+        validateAll(events);
+        staged.events.push(...events.map((e) => structuredClone(e)));
+      },
+      async deadLetter(items) {
+        staged.dead.push(...items.map((letter) => ({ consumer: consumer ?? '', letter })));
+      },
+      async advance(prev, next, state): Promise<AdvanceOutcome> {
+        const current = offsets.get(consumer ?? '')?.cursor ?? { tx: 0n, position: 0n };
+        if (compareCursors(current, prev) !== 0) return 'offset_moved';
+        staged.advance = { consumer: consumer ?? '', prev, next, state };
+        return 'ok';
+      },
+    };
+    const result = await fn(tx);
+    commit(staged);
+    return result;
+  }
+
+  function storeFor(name: string, patterns: readonly string[]): ConsumerStore {
+    const signal = new WakeSignal();
+    signals.add(signal);
+    return {
+      async load() {
+        const o = offsets.get(name);
+        return { cursor: o?.cursor ?? { tx: 0n, position: 0n }, state: o ? structuredClone(o.state) : null };
+      },
+      async read(cursor, limit) {
+        const out: RawLogRow[] = [];
+        for (const row of rows) {
+          if (out.length >= limit) break;
+          if (compareCursors(row.cursor, cursor) > 0 && typeMatches(String(row.raw.type), patterns)) out.push({ cursor: row.cursor, raw: structuredClone(row.raw) });
+        }
+        return { rows: out, blocked: false };
+      },
+      transaction: (fn) => inTransaction(name, fn),
+      waitForWake: (ms) => signal.wait(ms),
+      interrupt: () => signal.wake(),
+      notify: () => {},
+      isInfrastructureError: () => false,
+      async close() {
+        signals.delete(signal);
+      },
+    };
+  }
+
+  const log: MemoryEventLog = {
+    async publish(events) {
+      await inTransaction(null, (tx) => tx.append(events));
+    },
+    async transaction(fn) {
+      return inTransaction(null, (tx) => fn({ append: (events) => tx.append(events), db: null } satisfies LogTransaction));
+    },
+    subscribe(options, handler) {
+      const store = storeFor(options.name, options.types);
+      const consumer = runConsumerLoop(store, options, handler);
+      void consumer.done.finally(() => store.close()).catch(() => {});
+      return consumer;
+    },
+    async lag(consumer): Promise<ConsumerLag> {
+      const cursor = offsets.get(consumer)?.cursor ?? { tx: 0n, position: 0n };
+      return { cursor, behind: rows.filter((r) => compareCursors(r.cursor, cursor) > 0).length };
+    },
+    async close() {
+      for (const s of signals) s.wake();
+    },
+    events: () => rows.map((r) => ({ cursor: r.cursor, raw: structuredClone(r.raw) })),
+    deadLetters: () => [...dead],
+    appendRaw(raw) {
+      const tx = ++lastTx;
+      rows.push({ cursor: { tx, position: BigInt(rows.length + 1) }, raw: structuredClone(raw) });
+      for (const s of signals) s.wake();
+    },
+  };
+  return log;
+}

@@ -1,0 +1,90 @@
+// The event log on Postgres (DESIGN §5): outbox appended inside the caller's transaction, consumers
+// reading behind the transaction horizon with the cursor (tx, position), one transaction per batch.
+// It never reads `position > offset` alone and never sends NOTIFY inside a transaction.
+import { sql, type DatabasePool } from 'slonik';
+import * as v from 'valibot';
+import type { Logger } from 'pino';
+import { createPool } from '../../db/pool.ts';
+import { runConsumerLoop } from '../consumer-loop.ts';
+import type { ConsumerLag, EventLog } from '../types.ts';
+import { appendEvents } from './append.ts';
+import { notifyOutbox } from './notify.ts';
+import { createPostgresConsumerStore } from './store.ts';
+import { OutboxWakeups } from './wakeups.ts';
+
+export { appendEvents } from './append.ts';
+export { notifyOutbox } from './notify.ts';
+export { readEventsBehindHorizon } from './read.ts';
+export { isInfrastructureError } from './infrastructure-errors.ts';
+
+export interface PostgresEventLogOptions {
+  url: string;
+  /** Use this pool (not closed by the log); otherwise the log makes its own. */
+  pool?: DatabasePool;
+  poolSize?: number;
+  log?: Logger;
+}
+
+export interface PostgresEventLog extends EventLog {
+  readonly pool: DatabasePool;
+}
+
+const LagRow = v.object({ tx: v.string(), position: v.bigint(), behind: v.bigint() });
+
+export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<PostgresEventLog> {
+  const pool = options.pool ?? (await createPool(options.url, { maximumPoolSize: options.poolSize ?? 4 }));
+  const wakeups = new OutboxWakeups(options.url, options.log);
+  void wakeups.start();
+  const consumers = new Set<{ stop(): Promise<unknown> }>();
+
+  return {
+    pool,
+    async publish(events) {
+      if (events.length === 0) return;
+      await pool.transaction((t) => appendEvents(t, events), 0);
+      notifyOutbox(pool);
+    },
+    async transaction(fn) {
+      let appended = 0;
+      const result = await pool.transaction(
+        (t) =>
+          fn({
+            db: t,
+            append: async (events) => {
+              await appendEvents(t, events);
+              appended += events.length;
+            },
+          }),
+        0,
+      );
+      if (appended > 0) notifyOutbox(pool);
+      return result;
+    },
+    subscribe(consumerOptions, handler) {
+      const store = createPostgresConsumerStore(pool, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing);
+      const consumer = runConsumerLoop(store, consumerOptions, handler);
+      consumers.add(consumer);
+      void consumer.done.finally(() => {
+        consumers.delete(consumer);
+        return store.close();
+      }).catch(() => {});
+      return consumer;
+    },
+    async lag(consumer): Promise<ConsumerLag> {
+      const row = await pool.maybeOne(sql.type(LagRow)`
+        SELECT o.tx::text AS tx, o.position,
+          (SELECT count(*) FROM outbox WHERE (outbox.tx, outbox.position) > (o.tx, o.position)) AS behind
+        FROM consumer_offsets o WHERE o.consumer = ${consumer}`);
+      if (!row) {
+        const total = await pool.oneFirst(sql.type(v.object({ n: v.bigint() }))`SELECT count(*) AS n FROM outbox`);
+        return { cursor: { tx: 0n, position: 0n }, behind: Number(total) };
+      }
+      return { cursor: { tx: BigInt(row.tx), position: row.position }, behind: Number(row.behind) };
+    },
+    async close() {
+      await Promise.allSettled([...consumers].map((c) => c.stop()));
+      await wakeups.close();
+      if (!options.pool) await pool.end();
+    },
+  };
+}

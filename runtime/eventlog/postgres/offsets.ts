@@ -1,0 +1,44 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import * as v from 'valibot';
+import type { Cursor } from '../../../protocol/index.ts';
+import type { AdvanceOutcome } from '../store.ts';
+import type { Fencing } from '../types.ts';
+
+const OffsetRow = v.object({ tx: v.string(), position: v.bigint(), state: v.unknown() });
+
+/** The consumer's stored cursor and state snapshot; creates the row at the origin on first use. */
+export async function loadOffset(db: CommonQueryMethods, consumer: string): Promise<{ cursor: Cursor; state: unknown }> {
+  await db.query(sql.unsafe`INSERT INTO consumer_offsets (consumer) VALUES (${consumer}) ON CONFLICT (consumer) DO NOTHING`);
+  const row = await db.one(sql.type(OffsetRow)`SELECT tx::text AS tx, position, state FROM consumer_offsets WHERE consumer = ${consumer}`);
+  return { cursor: { tx: BigInt(row.tx), position: row.position }, state: row.state };
+}
+
+/**
+ * Compare-and-set: move the offset from `prev` to `next` with the state snapshot, only if it is still at
+ * `prev` and (with fencing) the lease is still ours with the same token. Under READ COMMITTED a
+ * concurrent instance blocks on the row lock and then re-checks the WHERE, so exactly one wins.
+ */
+export async function advanceOffset(
+  db: CommonQueryMethods,
+  consumer: string,
+  prev: Cursor,
+  next: Cursor,
+  state: unknown,
+  handled: number,
+  fencing: Fencing | undefined,
+): Promise<AdvanceOutcome> {
+  const lease = fencing
+    ? sql.fragment`AND EXISTS (SELECT 1 FROM actor_leases WHERE actor_id = ${fencing.actorId} AND holder = ${fencing.holder} AND fencing = ${fencing.token.toString()}::int8 AND expires_at > clock_timestamp())`
+    : sql.fragment``;
+  const updated = await db.query(sql.unsafe`
+    UPDATE consumer_offsets
+    SET tx = ${next.tx.toString()}::xid8, position = ${next.position.toString()}::int8, state = ${sql.jsonb(state ?? null)},
+        handled = handled + ${handled}, updated_at = now()
+    WHERE consumer = ${consumer} AND tx = ${prev.tx.toString()}::xid8 AND position = ${prev.position.toString()}::int8 ${lease}`);
+  if (updated.rowCount === 1) return 'ok';
+  if (!fencing) return 'offset_moved';
+  const moved = await db.exists(sql.unsafe`
+    SELECT 1 FROM consumer_offsets WHERE consumer = ${consumer}
+    AND (tx <> ${prev.tx.toString()}::xid8 OR position <> ${prev.position.toString()}::int8)`);
+  return moved ? 'offset_moved' : 'lease_lost';
+}

@@ -1,0 +1,47 @@
+import type { DatabasePool } from 'slonik';
+import type { ConsumerStore } from '../store.ts';
+import type { Fencing } from '../types.ts';
+import { typePatternsToLike } from '../types.ts';
+import { appendEvents } from './append.ts';
+import { insertDeadLetters } from './dead-letters.ts';
+import { isInfrastructureError } from './infrastructure-errors.ts';
+import { notifyOutbox } from './notify.ts';
+import { advanceOffset, loadOffset } from './offsets.ts';
+import { readEventsBehindHorizon } from './read.ts';
+import type { OutboxWakeups } from './wakeups.ts';
+
+/** One consumer's view of the Postgres log: reads behind the horizon, batches in one transaction. */
+export function createPostgresConsumerStore(
+  pool: DatabasePool,
+  wakeups: OutboxWakeups,
+  name: string,
+  patterns: readonly string[],
+  fencing: Fencing | undefined,
+): ConsumerStore {
+  const like = typePatternsToLike(patterns);
+  const signal = wakeups.signal();
+  return {
+    load: () => loadOffset(pool, name),
+    read: (cursor, limit) => readEventsBehindHorizon(pool, cursor, like, limit),
+    transaction: (fn) =>
+      // Retry limit 0: the consumer loop decides what a failed batch means (handler, database, zombie).
+      pool.transaction(
+        (t) =>
+          fn({
+            db: t,
+            append: (events) => appendEvents(t, events),
+            deadLetter: (letters) => insertDeadLetters(t, name, letters),
+            advance: (prev, next, state, handled) => advanceOffset(t, name, prev, next, state, handled, fencing),
+          }),
+        0,
+      ),
+    waitForWake: (ms) => signal.wait(ms),
+    interrupt: () => signal.wake(),
+    notify: () => notifyOutbox(pool),
+    isInfrastructureError,
+    async close() {
+      wakeups.release(signal);
+    },
+  };
+}
+

@@ -1,0 +1,81 @@
+import createSubscriber, { type Subscriber } from 'pg-listen';
+import type { Logger } from 'pino';
+import { WakeSignal } from '../wake-signal.ts';
+
+export const OUTBOX_CHANNEL = 'weaver_outbox';
+
+/**
+ * The LISTEN side: one session connection (pg-listen) per event log, waking every local consumer on a
+ * NOTIFY and after every (re)connect, since notifications sent while disconnected are gone. pg-listen
+ * gives up after 3 s by default and its first connect() rejects instead of retrying: here it never
+ * gives up (backoff 100, 200, 400 … 5000 ms).
+ */
+export class OutboxWakeups {
+  readonly #url: string;
+  readonly #log: Logger | undefined;
+  readonly #signals = new Set<WakeSignal>();
+  #subscriber: Subscriber | null = null;
+  #closed = false;
+  #connected!: Promise<void>;
+
+  constructor(url: string, log?: Logger) {
+    this.#url = url;
+    this.#log = log;
+  }
+
+  /** Starts connecting; resolves once LISTEN is active the first time. */
+  start(): Promise<void> {
+    this.#connected = this.#connectUntilUp();
+    return this.#connected;
+  }
+
+  signal(): WakeSignal {
+    const s = new WakeSignal();
+    this.#signals.add(s);
+    return s;
+  }
+
+  release(s: WakeSignal): void {
+    this.#signals.delete(s);
+  }
+
+  wakeAll(): void {
+    for (const s of this.#signals) s.wake();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const sub = this.#subscriber;
+    this.#subscriber = null;
+    await sub?.close().catch(() => {});
+  }
+
+  async #connectUntilUp(): Promise<void> {
+    for (let attempt = 0; !this.#closed; attempt++) {
+      const sub = createSubscriber(
+        { connectionString: this.#url },
+        { retryTimeout: Infinity, retryLimit: Infinity, retryInterval: (n) => Math.min(100 * 2 ** n, 5000), paranoidChecking: 10_000 },
+      );
+      sub.events.on('notification', () => this.wakeAll());
+      sub.events.on('connected', () => this.wakeAll());
+      sub.events.on('reconnect', (n) => this.#log?.debug({ attempt: n }, 'LISTEN connection lost, reconnecting'));
+      sub.events.on('error', (error) => this.#log?.warn({ err: error.message }, 'LISTEN connection error'));
+      try {
+        await sub.connect();
+        await sub.listenTo(OUTBOX_CHANNEL);
+        if (this.#closed) {
+          await sub.close();
+          return;
+        }
+        this.#subscriber = sub;
+        this.wakeAll(); // catch up: LISTEN is active now, read from the stored offsets
+        return;
+      } catch (error) {
+        await sub.close().catch(() => {});
+        const ms = Math.min(100 * 2 ** attempt, 5000);
+        this.#log?.warn({ err: (error as Error).message, retryInMs: ms }, 'cannot LISTEN yet; retrying');
+        await new Promise((r) => setTimeout(r, ms));
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+import type { CommonQueryMethods } from 'slonik';
+import type { Cursor, Envelope, ErrorModel } from '../../protocol/index.ts';
+
+/** A row as read from the log, before validation: its cursor and the envelope-shaped object. */
+export interface RawLogRow {
+  readonly cursor: Cursor;
+  readonly raw: Record<string, unknown>;
+}
+
+export interface ReadPage {
+  readonly rows: RawLogRow[];
+  /** Committed rows for this consumer exist past the horizon: an open transaction holds them back. */
+  readonly blocked: boolean;
+}
+
+export interface DeadLetter {
+  readonly row: RawLogRow;
+  readonly error: ErrorModel;
+  readonly attempts: number;
+}
+
+export type AdvanceOutcome = 'ok' | 'offset_moved' | 'lease_lost';
+
+/** One consuming transaction: what the consumer loop needs from a storage, Postgres or memory. */
+export interface ConsumerTransaction {
+  readonly db: CommonQueryMethods | null;
+  append(events: readonly Envelope[]): Promise<void>;
+  deadLetter(items: readonly DeadLetter[]): Promise<void>;
+  /** Compare-and-set: moves the offset from `prev` to `next` only if it is still at `prev` (and the lease holds). */
+  advance(prev: Cursor, next: Cursor, state: unknown, handled: number): Promise<AdvanceOutcome>;
+}
+
+/** The storage side of a consumer; `runConsumerLoop` is the same algorithm over every store. */
+export interface ConsumerStore {
+  load(): Promise<{ cursor: Cursor; state: unknown }>;
+  /** Rows after `cursor` whose transactions have all finished (behind the horizon), in (tx, position) order. */
+  read(cursor: Cursor, limit: number): Promise<ReadPage>;
+  /** Runs `fn` in one transaction; a throw rolls everything back. `afterCommit` wakes other consumers. */
+  transaction<T>(fn: (tx: ConsumerTransaction) => Promise<T>): Promise<T>;
+  /** Resolves on a wake-up (NOTIFY, reconnect, interrupt) or after `ms`; a wake-up that came while nobody waited is kept. */
+  waitForWake(ms: number): Promise<'woken' | 'timeout'>;
+  /** Wake this consumer's wait now (stop). */
+  interrupt(): void;
+  /** Wake other consumers after a commit that appended events. */
+  notify(): void;
+  /** Is this error the database's (connection lost, shutdown), not the handler's? */
+  isInfrastructureError(error: unknown): boolean;
+  close(): Promise<void>;
+}
