@@ -61,6 +61,10 @@ export async function createPool(url: string, opts: PoolOptions = {}): Promise<D
     // Same as the embedded server's setting: an idle-in-transaction session holds the event-log horizon back.
     idleInTransactionSessionTimeout: 60_000,
     interceptors: [...(opts.interceptors ?? []), resultParser],
+    // slonik's default sends DISCARD ALL on every release: one more round trip per query or transaction
+    // (SELECT 1 took 0.66 ms through slonik vs 0.19 ms with pg alone here) and it drops prepared plans.
+    // Weaver's connections keep no session state (LISTEN has its own connection), so nothing to reset.
+    resetConnection: async () => {},
   });
 }
 

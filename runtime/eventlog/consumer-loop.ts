@@ -143,8 +143,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       const page = await withDbRetry(() => store.read(cursor, batchSize));
       if (page === undefined) break;
       if (page.rows.length > 0) {
+        // Read again at once: more may have committed meanwhile, and only an empty page tells `blocked`.
         await handlePage(page.rows);
-        if (page.rows.length === batchSize) continue;
+        continue;
       }
       quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 5), pollMs) : 0;
       await store.waitForWake(quickRetryMs > 0 ? quickRetryMs : pollMs);

@@ -9,7 +9,7 @@ export interface RawLogRow {
 
 export interface ReadPage {
   readonly rows: RawLogRow[];
-  /** Committed rows for this consumer exist past the horizon: an open transaction holds them back. */
+  /** (Empty pages only) committed rows for this consumer exist past the horizon: an open transaction holds them back. */
   readonly blocked: boolean;
 }
 

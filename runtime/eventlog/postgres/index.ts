@@ -41,7 +41,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     pool,
     async publish(events) {
       if (events.length === 0) return;
-      await pool.transaction((t) => appendEvents(t, events), 0);
+      await appendEvents(pool, events); // one statement: atomic without BEGIN/COMMIT round trips
       notifyOutbox(pool);
     },
     async transaction(fn) {

@@ -8,7 +8,8 @@ import { envelopeColumns, OutboxRow, toRawLogRow } from './rows.ts';
  * The next page after `cursor`, behind the transaction horizon: every transaction with tx below
  * pg_snapshot_xmin has finished, and any later row gets a larger tx, so nothing can land behind the
  * cursor. Ordered and compared by the pair (tx, position); `position > offset` alone loses events.
- * `blocked` says whether committed rows for these types wait past the horizon (an open transaction).
+ * On an empty page, `blocked` says whether committed rows for these types wait past the horizon (an open
+ * transaction holds them back).
  */
 export async function readEventsBehindHorizon(db: CommonQueryMethods, cursor: Cursor, likePatterns: readonly string[], limit: number): Promise<ReadPage> {
   const types = sql.array(likePatterns, 'text');
@@ -21,7 +22,8 @@ export async function readEventsBehindHorizon(db: CommonQueryMethods, cursor: Cu
     ORDER BY outbox.tx, outbox.position
     LIMIT ${limit}`);
   const rows = result.rows.map(toRawLogRow);
-  if (rows.length === limit) return { rows, blocked: false };
+  // Only an empty page asks whether anything waits past the horizon: a non-empty one is read again at once.
+  if (rows.length > 0) return { rows, blocked: false };
   const beyond = await db.oneFirst(sql.type(BlockedRow)`
     SELECT EXISTS (
       SELECT 1 FROM outbox

@@ -1,0 +1,10 @@
+import type { Config } from '../../runtime/config.ts';
+
+/** The supervisor configuration of the supervisor tests: short TTL, heartbeat and hang timeout, 64 MB heaps (for OOM). */
+export function testConfig(over: Partial<Config> = {}): Config {
+  return {
+    databaseUrl: undefined, home: '.weaver', logLevel: 'error', supervisorId: undefined,
+    leaseTtlMs: 2000, heartbeatMs: 100, hangTimeoutMs: 1000, pollIntervalMs: 50,
+    restartIntensity: 5, restartPeriodMs: 60_000, workerMaxOldMb: 64, defaultActors: [], ...over,
+  };
+}

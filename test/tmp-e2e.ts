@@ -1,0 +1,17 @@
+import { createPostgresEventLog } from '../runtime/eventlog/postgres/index.ts';
+import { items } from './helpers/events.ts';
+import { startTestPostgres } from './helpers/postgres.ts';
+const db = await startTestPostgres();
+const url = await db.newDatabase();
+const log = await createPostgresEventLog({ url, poolSize: 4 });
+const N = 50_000;
+const c = log.subscribe({ name: 'c', types: ['test.Item'], initialState: () => null, batchSize: 1000 }, () => {});
+await c.ready;
+const t = performance.now();
+let tp = 0;
+const prod = (async () => { for (let i = 0; i < N; i += 100) await log.publish(items(i, 100)); tp = performance.now() - t; })();
+while (c.stats().handled < N) await new Promise((r) => setTimeout(r, 5));
+await prod;
+const ms = performance.now() - t;
+console.log('producer', Math.round(N / tp * 1000), 'ev/s; e2e', Math.round(N / ms * 1000), 'ev/s; batches', c.stats().batches);
+await log.close(); await db.stop();
