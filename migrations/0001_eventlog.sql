@@ -30,6 +30,12 @@ CREATE TABLE consumer_offsets (
   position   bigint      NOT NULL DEFAULT 0,
   state      jsonb,
   handled    bigint      NOT NULL DEFAULT 0,
+  -- The event whose handler threw, and how often, kept outside the rolled-back batch so that an actor
+  -- that crashes on it is not restarted into it for ever: after maxAttempts it goes to dead_letters.
+  -- A failure of another event starts the count again; a committed event is never read again, so a
+  -- stale entry is harmless.
+  failing_event    uuid,
+  failing_attempts integer NOT NULL DEFAULT 0,
   created_at timestamptz NOT NULL DEFAULT now(),
   updated_at timestamptz NOT NULL DEFAULT now()
 );

@@ -77,6 +77,32 @@ describe('supervisor restarts a crashed actor from its committed offset', () => 
   }
 });
 
+describe('a poison event', () => {
+  it('crashes the actor until maxAttempts, then goes to dead_letters with the reason while the actor goes on', async () => {
+    await start({ restartIntensity: 10 });
+    await sup!.ensureActors([{ id: 'recorder:a', kind: 'recorder', config: {} }]);
+    await eventually(async () => (await one(`SELECT state FROM actors WHERE id = 'recorder:a'`))?.state === 'running', 15_000, 'recorder running');
+    const events = work(0, 10);
+    const poison = { ...events[4]!, payload: { n: 4, poison: true } };
+    await eventLog.publish([...events.slice(0, 4), poison, ...events.slice(5)]);
+    await eventually(async () => (await one('SELECT count(*)::int AS n FROM test_effects')).n >= 9, 30_000, '9 effects');
+
+    const perEvent = await db.query('SELECT n, count(*)::int AS c FROM test_effects GROUP BY n ORDER BY n');
+    expect(perEvent.rows).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9].map((n) => ({ n, c: 1 })));
+    const dead = await db.query(`SELECT event_id::text AS id, error, attempts FROM dead_letters WHERE consumer = 'recorder:a'`);
+    expect(dead.rows).toHaveLength(1);
+    expect(dead.rows[0].id).toBe(poison.id);
+    expect(dead.rows[0].error.code).toBe('handler_failed');
+    expect(dead.rows[0].error.message).toMatch(/threw 3 times.*poison/);
+    expect(dead.rows[0].attempts).toBe(3);
+    // Two crashes and restarts; the third throw is dead-lettered by the restarted actor, which then goes on.
+    expect(await lifecycle('actor.Crashed')).toHaveLength(2);
+    await eventLog.publish(work(100, 1));
+    await eventually(async () => (await one('SELECT count(*)::int AS n FROM test_effects WHERE n = 100')).n === 1, 10_000, 'a later event handled');
+    expect((await one(`SELECT state FROM actors WHERE id = 'recorder:a'`)).state).toBe('running');
+  });
+});
+
 describe('intensity limit', () => {
   it('an actor that crashes at every start ends failed, stays down, and says so in the log', async () => {
     await start({ restartIntensity: 2, restartPeriodMs: 60_000 });

@@ -33,11 +33,11 @@ export interface ActorSubscription<S, C> {
   readonly batchSize?: number;
   /**
    * What a handler's throw does. 'crash' (default): the batch rolls back and the worker exits, so the
-   * supervisor restarts the actor from its committed offset with backoff, and an event that fails every
-   * time ends in `failed`, visibly, rather than being skipped. 'dead_letter': the event log retries the
-   * event and after `maxAttempts` moves it to dead_letters and goes on.
+   * supervisor restarts the actor from its committed offset with backoff. 'retry': the event log retries
+   * in place. Either way the throws on one event are counted in the database, across crashes, and after
+   * `maxAttempts` (default 3) the event goes to dead_letters with the reason and the actor goes on.
    */
-  readonly onHandlerError?: 'crash' | 'dead_letter';
+  readonly onHandlerError?: 'crash' | 'retry';
   readonly maxAttempts?: number;
 }
 

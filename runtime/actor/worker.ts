@@ -39,16 +39,7 @@ function exitNow(code: number, error: unknown): never {
 
 function wrapHandler(definition: ActorDefinition, ctx: ActorContext): EventHandler<unknown> {
   const sub = definition.subscribe!;
-  const crashOnThrow = (sub.onHandlerError ?? 'crash') === 'crash';
-  return async (event: LoggedEvent, hctx: HandlerContext<unknown>) => {
-    try {
-      await sub.handle(event, hctx, ctx);
-    } catch (error) {
-      // Exiting inside the batch transaction rolls it back: no half batch is ever committed.
-      if (crashOnThrow && !stopping) exitNow(EXIT.handlerFailed, error);
-      throw error;
-    }
-  };
+  return (event: LoggedEvent, hctx: HandlerContext<unknown>) => sub.handle(event, hctx, ctx);
 }
 
 function watchConsumer(consumer: Consumer): void {
@@ -89,6 +80,9 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
           initialState: sub.initialState,
           ...(sub.batchSize !== undefined ? { batchSize: sub.batchSize } : {}),
           ...(sub.maxAttempts !== undefined ? { maxAttempts: sub.maxAttempts } : {}),
+          // A throw rolls the batch back and (by default) crashes the actor: it restarts from its committed
+          // offset, and after maxAttempts the event goes to dead_letters (counted across crashes).
+          onHandlerError: sub.onHandlerError === 'retry' ? 'retry' : 'crash',
           pollIntervalMs: params.pollIntervalMs,
           fencing: { actorId: params.actorId, holder: params.supervisorId, token: BigInt(params.fencing) },
           producer: params.actorId,

@@ -27,11 +27,14 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   const batchSize = options.batchSize ?? 500;
   const pollMs = options.pollIntervalMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 3;
+  const crashOnThrow = options.onHandlerError === 'crash';
   const notice = options.onEvent ?? (() => {});
   let stopping = false;
   let cursor: Cursor = { tx: 0n, position: 0n };
   let state: S = options.initialState();
   const attempts = new Map<string, number>();
+  /** Events to dead-letter instead of handling: they threw maxAttempts times. */
+  const poison = new Map<string, ErrorModel>();
   const stats = { handled: 0, batches: 0, deadLetters: 0, lastBatchAt: null as number | null };
 
   let markReady!: () => void;
@@ -53,7 +56,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   }
 
   /** Handle `rows` in one transaction. Throws HandlerFailure, SupersededError or a database error. */
-  async function commitBatch(rows: readonly RawLogRow[], poison: ReadonlyMap<string, ErrorModel>): Promise<void> {
+  async function commitBatch(rows: readonly RawLogRow[]): Promise<void> {
     const started = performance.now();
     const working = structuredClone(state);
     let handled = 0;
@@ -97,7 +100,10 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     stats.handled += handled;
     stats.batches++;
     stats.lastBatchAt = Date.now();
-    for (const row of rows) attempts.delete(String(row.raw.id));
+    for (const row of rows) {
+      attempts.delete(String(row.raw.id));
+      poison.delete(String(row.raw.id));
+    }
     if (emitted > 0) store.notify();
     notice({ type: 'batch', count: rows.length, cursor, ms: performance.now() - started });
   }
@@ -105,23 +111,23 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   /** Handle a page, splitting it around a failing event until every row is committed or dead-lettered. */
   async function handlePage(page: readonly RawLogRow[]): Promise<void> {
     let rows = page;
-    const poison = new Map<string, ErrorModel>();
     while (rows.length > 0 && !stopping) {
       try {
-        await withDbRetry(() => commitBatch(rows, poison));
+        await withDbRetry(() => commitBatch(rows));
         return;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
         const id = String(rows[error.index]!.raw.id);
-        const n = (attempts.get(id) ?? 0) + 1;
-        attempts.set(id, n);
         const model = toErrorModel(error.cause, id, 'handler_failed');
+        const n = (await withDbRetry(() => store.recordFailure(id))) ?? (attempts.get(id) ?? 0) + 1;
+        attempts.set(id, n);
         if (n >= maxAttempts) poison.set(id, { ...model, message: `handler threw ${n} times: ${model.message}` });
+        else if (crashOnThrow) throw error.cause; // rolled back; the restarted actor resumes at the committed offset
         else notice({ type: 'retry', attempt: n, error: model });
         if (error.index > 0) {
           // Commit what succeeded before the failing event, then come back to it alone.
           const before = rows.slice(0, error.index);
-          await withDbRetry(() => commitBatch(before, poison));
+          await withDbRetry(() => commitBatch(before));
           rows = rows.slice(error.index);
         }
         if (n < maxAttempts) await sleep(Math.min(50 * 2 ** n, 1000));
@@ -134,6 +140,12 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     if (loaded) {
       cursor = loaded.cursor;
       if (loaded.state !== null && loaded.state !== undefined) state = loaded.state as S;
+      if (loaded.failing) {
+        attempts.set(loaded.failing.eventId, loaded.failing.attempts);
+        if (loaded.failing.attempts >= maxAttempts) {
+          poison.set(loaded.failing.eventId, { code: 'handler_failed', message: `handler threw ${loaded.failing.attempts} times (the actor crashed on it)`, details: undefined, correlation_id: loaded.failing.eventId });
+        }
+      }
     }
     markReady();
     // Committed events held behind an open transaction's horizon get no second NOTIFY when that transaction

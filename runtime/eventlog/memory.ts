@@ -24,6 +24,7 @@ export function createMemoryEventLog(): MemoryEventLog {
   const rows: RawLogRow[] = [];
   const ids = new Set<string>();
   const offsets = new Map<string, { cursor: Cursor; state: unknown }>();
+  const failing = new Map<string, { eventId: string; attempts: number }>();
   const dead: { consumer: string; letter: DeadLetter }[] = [];
   const signals = new Set<WakeSignal>();
   let lastTx = 0n;
@@ -82,7 +83,14 @@ export function createMemoryEventLog(): MemoryEventLog {
     return {
       async load() {
         const o = offsets.get(name);
-        return { cursor: o?.cursor ?? { tx: 0n, position: 0n }, state: o ? structuredClone(o.state) : null };
+        const f = failing.get(name);
+        return { cursor: o?.cursor ?? { tx: 0n, position: 0n }, state: o ? structuredClone(o.state) : null, failing: f ? { ...f } : null };
+      },
+      async recordFailure(eventId) {
+        const f = failing.get(name);
+        const attempts = f?.eventId === eventId ? f.attempts + 1 : 1;
+        failing.set(name, { eventId, attempts });
+        return attempts;
       },
       async read(cursor, limit) {
         const out: RawLogRow[] = [];

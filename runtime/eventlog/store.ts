@@ -7,6 +7,13 @@ export interface RawLogRow {
   readonly raw: Record<string, unknown>;
 }
 
+export interface LoadedOffset {
+  readonly cursor: Cursor;
+  readonly state: unknown;
+  /** The event the handler last failed on since the last commit, and how many times. */
+  readonly failing: { readonly eventId: string; readonly attempts: number } | null;
+}
+
 export interface ReadPage {
   readonly rows: RawLogRow[];
   /** (Empty pages only) committed rows for this consumer exist past the horizon: an open transaction holds them back. */
@@ -32,7 +39,9 @@ export interface ConsumerTransaction {
 
 /** The storage side of a consumer; `runConsumerLoop` is the same algorithm over every store. */
 export interface ConsumerStore {
-  load(): Promise<{ cursor: Cursor; state: unknown }>;
+  load(): Promise<LoadedOffset>;
+  /** Count one more failure of the handler on `eventId`, outside any batch (it must survive a crash). Returns the count. */
+  recordFailure(eventId: string): Promise<number>;
   /** Rows after `cursor` whose transactions have all finished (behind the horizon), in (tx, position) order. */
   read(cursor: Cursor, limit: number): Promise<ReadPage>;
   /** Runs `fn` in one transaction; a throw rolls everything back. `afterCommit` wakes other consumers. */

@@ -45,6 +45,13 @@ export interface ConsumerOptions<S> {
   readonly pollIntervalMs?: number;
   /** Times a handler may throw on one event before it goes to dead_letters. Default 3. */
   readonly maxAttempts?: number;
+  /**
+   * What a handler's throw does once the batch is rolled back. 'retry' (default): retry in place after a
+   * short backoff. 'crash': the consumer stops with the error (its actor crashes and is restarted from the
+   * committed offset). Either way the attempts are counted in the database, across crashes, and after
+   * `maxAttempts` the event goes to dead_letters and the consumer goes on.
+   */
+  readonly onHandlerError?: 'retry' | 'crash';
   readonly fencing?: Fencing;
   /** Name of the producer written into emitted events. Defaults to the consumer name. */
   readonly producer?: string;

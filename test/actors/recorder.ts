@@ -36,6 +36,7 @@ export default defineActor<{ handled: number }, v.InferOutput<typeof Config>>({
     async handle(event, ctx, actor) {
       const work = event.payload as v.InferOutput<typeof TestWork.payload>;
       if (work.crash && actor.incarnation === 0) crash(work.crash);
+      if (work.poison) throw new Error(`recorder: event ${work.n} is poison`);
       await ctx.db!.query(sql.unsafe`INSERT INTO test_effects (actor_id, event_id, n) VALUES (${actor.id}, ${event.id}, ${work.n})`);
       ctx.state.handled++;
     },

@@ -6,7 +6,8 @@ import { defineEvent, makeEvent, type Envelope } from '../../protocol/index.ts';
 export const CRASH_KINDS = ['throw', 'exit', 'loop', 'oom'] as const;
 export type CrashKind = (typeof CRASH_KINDS)[number];
 
-export const TestWork = defineEvent('test.Work', 'evt', v.object({ n: v.number(), crash: v.optional(v.picklist(CRASH_KINDS)) }));
+/** `crash` crashes the first incarnation only; `poison` makes the handler throw every time. */
+export const TestWork = defineEvent('test.Work', 'evt', v.object({ n: v.number(), crash: v.optional(v.picklist(CRASH_KINDS)), poison: v.optional(v.boolean()) }));
 
 export function work(from: number, count: number, crashAt?: { n: number; crash: CrashKind }): Envelope[] {
   return Array.from({ length: count }, (_, i) => {

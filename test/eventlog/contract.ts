@@ -107,6 +107,33 @@ export function eventLogContract(makeLog: () => Promise<EventLog>): void {
     await log.close();
   });
 
+  it('in crash mode stops on a throw, counts attempts across restarts, and dead-letters after maxAttempts', async () => {
+    const log = await makeLog();
+    await log.publish(items(1, 3));
+    const opts = { name: 'crashy', types: ['test.Item'], initialState: () => ({ seen: [] as number[] }), pollIntervalMs: 20, maxAttempts: 3, onHandlerError: 'crash' as const };
+    let crashes = 0;
+    for (let run = 0; run < 5; run++) {
+      const c = log.subscribe(opts, (e, ctx) => {
+        const n = (e.payload as { n: number }).n;
+        if (n === 2) throw new Error('boom on 2');
+        ctx.state.seen.push(n);
+      });
+      const outcome = await Promise.race([
+        c.done.then(() => 'stopped', () => 'crashed'),
+        eventually(() => c.stats().deadLetters === 1 && c.stats().handled >= 1, 10_000, 'dead letter').then(() => 'done'),
+      ]);
+      if (outcome === 'crashed') {
+        crashes++;
+        continue;
+      }
+      await c.stop();
+      expect(c.state().seen).toEqual([1, 3]);
+      break;
+    }
+    expect(crashes).toBe(2); // the third throw is dead-lettered instead of crashing again
+    await log.close();
+  });
+
   it('refuses to append an invalid event and appends nothing of that batch', async () => {
     const log = await makeLog();
     const good = items(1, 2);

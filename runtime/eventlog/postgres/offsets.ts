@@ -1,16 +1,29 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
 import type { Cursor } from '../../../protocol/index.ts';
-import type { AdvanceOutcome } from '../store.ts';
+import type { AdvanceOutcome, LoadedOffset } from '../store.ts';
 import type { Fencing } from '../types.ts';
 
-const OffsetRow = v.object({ tx: v.string(), position: v.bigint(), state: v.unknown() });
+const OffsetRow = v.object({ tx: v.string(), position: v.bigint(), state: v.unknown(), failing_event: v.nullable(v.string()), failing_attempts: v.number() });
 
-/** The consumer's stored cursor and state snapshot; creates the row at the origin on first use. */
-export async function loadOffset(db: CommonQueryMethods, consumer: string): Promise<{ cursor: Cursor; state: unknown }> {
+/** The consumer's stored cursor, state snapshot and failing event; creates the row at the origin on first use. */
+export async function loadOffset(db: CommonQueryMethods, consumer: string): Promise<LoadedOffset> {
   await db.query(sql.unsafe`INSERT INTO consumer_offsets (consumer) VALUES (${consumer}) ON CONFLICT (consumer) DO NOTHING`);
-  const row = await db.one(sql.type(OffsetRow)`SELECT tx::text AS tx, position, state FROM consumer_offsets WHERE consumer = ${consumer}`);
-  return { cursor: { tx: BigInt(row.tx), position: row.position }, state: row.state };
+  const row = await db.one(sql.type(OffsetRow)`
+    SELECT tx::text AS tx, position, state, failing_event::text AS failing_event, failing_attempts
+    FROM consumer_offsets WHERE consumer = ${consumer}`);
+  const failing = row.failing_event ? { eventId: row.failing_event, attempts: row.failing_attempts } : null;
+  return { cursor: { tx: BigInt(row.tx), position: row.position }, state: row.state, failing };
+}
+
+/** One more handler failure on `eventId`, committed on its own so that it outlives the crash that may follow. */
+export async function recordHandlerFailure(db: CommonQueryMethods, consumer: string, eventId: string): Promise<number> {
+  return db.oneFirst(sql.type(v.object({ failing_attempts: v.number() }))`
+    UPDATE consumer_offsets
+    SET failing_attempts = CASE WHEN failing_event = ${eventId}::uuid THEN failing_attempts + 1 ELSE 1 END,
+        failing_event = ${eventId}::uuid
+    WHERE consumer = ${consumer}
+    RETURNING failing_attempts`);
 }
 
 /**

@@ -6,7 +6,7 @@ import { appendEvents } from './append.ts';
 import { insertDeadLetters } from './dead-letters.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
 import { notifyOutbox } from './notify.ts';
-import { advanceOffset, loadOffset } from './offsets.ts';
+import { advanceOffset, loadOffset, recordHandlerFailure } from './offsets.ts';
 import { readEventsBehindHorizon } from './read.ts';
 import type { OutboxWakeups } from './wakeups.ts';
 
@@ -22,6 +22,7 @@ export function createPostgresConsumerStore(
   const signal = wakeups.signal();
   return {
     load: () => loadOffset(pool, name),
+    recordFailure: (eventId) => recordHandlerFailure(pool, name, eventId),
     read: (cursor, limit) => readEventsBehindHorizon(pool, cursor, like, limit),
     transaction: (fn) =>
       // Retry limit 0: the consumer loop decides what a failed batch means (handler, database, zombie).
