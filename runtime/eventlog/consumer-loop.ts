@@ -56,7 +56,8 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   }
 
   /** Handle `rows` in one transaction. Throws HandlerFailure, SupersededError or a database error. */
-  async function commitBatch(rows: readonly RawLogRow[]): Promise<void> {
+  /** Handle `rows` and move the offset to `end` (default: the last row) in one transaction. */
+  async function commitBatch(rows: readonly RawLogRow[], end: Cursor = rows[rows.length - 1]!.cursor): Promise<void> {
     const started = performance.now();
     const working = structuredClone(state);
     let handled = 0;
@@ -88,15 +89,14 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       if (queue.length > 0) await tx.append(queue);
       if (dead.length > 0) await tx.deadLetter(dead);
       finalState = ctx.state;
-      const last = rows[rows.length - 1]!.cursor;
-      const outcome = await tx.advance(cursor, last, finalState, rows.length);
+      const outcome = await tx.advance(cursor, end, finalState, rows.length);
       if (outcome !== 'ok') throw new SupersededError(outcome);
       for (const d of dead) notice({ type: 'dead_letter', position: d.row.cursor.position, error: d.error });
       stats.deadLetters += dead.length;
       return queue.length;
     });
     state = finalState;
-    cursor = rows[rows.length - 1]!.cursor;
+    cursor = end;
     stats.handled += handled;
     stats.batches++;
     stats.lastBatchAt = Date.now();
@@ -109,11 +109,11 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   }
 
   /** Handle a page, splitting it around a failing event until every row is committed or dead-lettered. */
-  async function handlePage(page: readonly RawLogRow[]): Promise<void> {
+  async function handlePage(page: readonly RawLogRow[], end: Cursor): Promise<void> {
     let rows = page;
-    while (rows.length > 0 && !stopping) {
+    while (!stopping) {
       try {
-        await withDbRetry(() => commitBatch(rows));
+        await withDbRetry(() => commitBatch(rows, end));
         return;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -154,9 +154,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     while (!stopping) {
       const page = await withDbRetry(() => store.read(cursor, batchSize));
       if (page === undefined) break;
-      if (page.rows.length > 0) {
+      if (page.last) {
         // Read again at once: more may have committed meanwhile, and only an empty page tells `blocked`.
-        await handlePage(page.rows);
+        await handlePage(page.rows, page.last);
         continue;
       }
       quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 5), pollMs) : 0;

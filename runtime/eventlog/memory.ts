@@ -94,11 +94,16 @@ export function createMemoryEventLog(): MemoryEventLog {
       },
       async read(cursor, limit) {
         const out: RawLogRow[] = [];
+        let last: Cursor | null = null;
+        let scanned = 0;
         for (const row of rows) {
-          if (out.length >= limit) break;
-          if (compareCursors(row.cursor, cursor) > 0 && typeMatches(String(row.raw.type), patterns)) out.push({ cursor: row.cursor, raw: structuredClone(row.raw) });
+          if (scanned >= limit) break;
+          if (compareCursors(row.cursor, cursor) <= 0) continue;
+          scanned++;
+          last = row.cursor;
+          if (typeMatches(String(row.raw.type), patterns)) out.push({ cursor: row.cursor, raw: structuredClone(row.raw) });
         }
-        return { rows: out, blocked: false };
+        return { rows: out, last, blocked: false };
       },
       transaction: (fn) => inTransaction(name, fn),
       waitForWake: (ms) => signal.wait(ms),

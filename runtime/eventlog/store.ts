@@ -15,7 +15,10 @@ export interface LoadedOffset {
 }
 
 export interface ReadPage {
+  /** The wanted rows of the page (the consumer's types), in log order. */
   readonly rows: RawLogRow[];
+  /** The last row the page covered, wanted or not: where the offset moves once the page is handled. Null: nothing new. */
+  readonly last: Cursor | null;
   /** (Empty pages only) committed rows for this consumer exist past the horizon: an open transaction holds them back. */
   readonly blocked: boolean;
 }
@@ -42,7 +45,7 @@ export interface ConsumerStore {
   load(): Promise<LoadedOffset>;
   /** Count one more failure of the handler on `eventId`, outside any batch (it must survive a crash). Returns the count. */
   recordFailure(eventId: string): Promise<number>;
-  /** Rows after `cursor` whose transactions have all finished (behind the horizon), in (tx, position) order. */
+  /** The next `limit` rows after `cursor` whose transactions have all finished (behind the horizon), in (tx, position) order. */
   read(cursor: Cursor, limit: number): Promise<ReadPage>;
   /** Runs `fn` in one transaction; a throw rolls everything back. `afterCommit` wakes other consumers. */
   transaction<T>(fn: (tx: ConsumerTransaction) => Promise<T>): Promise<T>;

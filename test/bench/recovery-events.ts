@@ -4,6 +4,7 @@
 // Imported in the benchmark's thread and in the actor's worker, so bench.Tick is registered in both.
 import * as v from 'valibot';
 import { defineEvent } from '../../protocol/index.ts';
+import { sql } from '../../runtime/db/pool.ts';
 
 /**
  * One tick of the steady stream. `t` is the send time (performance.timeOrigin + now, comparable across the
@@ -17,7 +18,7 @@ export const TICKER_KIND = 'bench-ticker';
 export const TICKER_URL = new URL('./actors/recovery-ticker.ts', import.meta.url).href;
 
 /** One row per handled (and committed) tick, written in the batch transaction through ctx.db. */
-export const CREATE_RECOVERY_TABLE = `CREATE TABLE IF NOT EXISTS bench_recovery_handled (
+export const CREATE_RECOVERY_TABLE = sql.unsafe`CREATE TABLE IF NOT EXISTS bench_recovery_handled (
   incarnation integer NOT NULL, seq integer NOT NULL, sent_at double precision NOT NULL, handled_at double precision NOT NULL)`;
 
 export const RECOVERY_CHANNEL = 'weaver-bench-recovery';

@@ -68,7 +68,6 @@ interface LogLine {
   readonly level: number;
   readonly msg: string;
   readonly backoffMs?: number;
-  readonly [key: string]: unknown;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -100,14 +99,14 @@ export async function measureRecovery(url: string): Promise<number> {
 
   const marks: RecoveryMark[] = [];
   const channel = new BroadcastChannel(RECOVERY_CHANNEL);
-  channel.onmessage = (e) => void marks.push((e as MessageEvent<RecoveryMark>).data);
+  channel.onmessage = (e) => void marks.push((e as { data: RecoveryMark }).data);
 
   // The supervisor's log, kept with the time each line was written (pino writes synchronously to a plain
   // object stream); errors still reach stderr.
   const logLines: LogLine[] = [];
   const log = pino({ level: 'info' }, {
     write(line: string) {
-      const entry = { ...(JSON.parse(line) as Omit<LogLine, 't'>), t: nowMs() };
+      const entry: LogLine = { ...(JSON.parse(line) as { level: number; msg: string; backoffMs?: number }), t: nowMs() };
       logLines.push(entry);
       if (entry.level >= 50 && !json) console.error(`  supervisor: ${line.trim()}`);
     },
@@ -121,7 +120,7 @@ export async function measureRecovery(url: string): Promise<number> {
   try {
     eventLog = await createPostgresEventLog({ url, poolSize: 3 });
     const pool = eventLog.pool;
-    await pool.query(sql.unsafe([CREATE_RECOVERY_TABLE] as unknown as TemplateStringsArray));
+    await pool.query(CREATE_RECOVERY_TABLE);
 
     const config = loadConfig({ WEAVER_HEARTBEAT_MS: '100', WEAVER_RESTART_INTENSITY: '10' });
     sup = await startSupervisor({

@@ -27,6 +27,18 @@ export function eventLogContract(makeLog: () => Promise<EventLog>): void {
     await log.close();
   });
 
+  it('moves its offset past events of other types, so a consumer of rare types is not behind', async () => {
+    const log = await makeLog();
+    const seen: number[] = [];
+    await log.publish(items(1, 1));
+    await log.publish(Array.from({ length: 30 }, (_, i) => makeEvent(TestEcho, { n: i, sum: i }, 'test')));
+    const c = log.subscribe({ name: 'rare', types: ['test.Item'], initialState: () => ({}), pollIntervalMs: 20, batchSize: 8 }, (e) => void seen.push((e.payload as { n: number }).n));
+    await eventually(async () => seen.length === 1 && (await log.lag('rare')).behind === 0, 10_000, 'offset at the end of the log');
+    await c.stop();
+    expect(seen).toEqual([1]);
+    await log.close();
+  });
+
   it('resumes from the stored offset with the state snapshot taken in the same commit', async () => {
     const log = await makeLog();
     const handler = (e: LoggedEvent, ctx: { state: Counter }) => {

@@ -11,6 +11,7 @@ import { appendEvents } from './append.ts';
 import { notifyOutbox } from './notify.ts';
 import { createPostgresConsumerStore } from './store.ts';
 import { OutboxWakeups } from './wakeups.ts';
+import { createReaderPool } from './reader-pool.ts';
 
 export { appendEvents } from './append.ts';
 export { notifyOutbox } from './notify.ts';
@@ -33,6 +34,13 @@ const LagRow = v.object({ tx: v.string(), position: v.bigint(), behind: v.bigint
 
 export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<PostgresEventLog> {
   const pool = options.pool ?? (await createPool(options.url, { maximumPoolSize: options.poolSize ?? 4 }));
+  // Lazily: a log that only appends (a CLI, a producer) needs no reader connection.
+  let readerPool: Promise<DatabasePool> | null = null;
+  const reader = () =>
+    (readerPool ??= createReaderPool(options.url, 'weaver-eventlog-reader').catch((error: unknown) => {
+      readerPool = null; // Postgres may be down: the next read tries again
+      throw error;
+    }));
   const wakeups = new OutboxWakeups(options.url, options.log);
   void wakeups.start();
   const consumers = new Set<{ stop(): Promise<unknown> }>();
@@ -61,7 +69,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       return result;
     },
     subscribe(consumerOptions, handler) {
-      const store = createPostgresConsumerStore(pool, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing);
+      const store = createPostgresConsumerStore(pool, reader, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing);
       const consumer = runConsumerLoop(store, consumerOptions, handler);
       consumers.add(consumer);
       void consumer.done.finally(() => {
@@ -84,6 +92,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     async close() {
       await Promise.allSettled([...consumers].map((c) => c.stop()));
       await wakeups.close();
+      if (readerPool) await (await readerPool.catch(() => null))?.end();
       if (!options.pool) await pool.end();
     },
   };

@@ -13,6 +13,7 @@ import type { OutboxWakeups } from './wakeups.ts';
 /** One consumer's view of the Postgres log: reads behind the horizon, batches in one transaction. */
 export function createPostgresConsumerStore(
   pool: DatabasePool,
+  readerPool: () => Promise<DatabasePool>,
   wakeups: OutboxWakeups,
   name: string,
   patterns: readonly string[],
@@ -23,7 +24,7 @@ export function createPostgresConsumerStore(
   return {
     load: () => loadOffset(pool, name),
     recordFailure: (eventId) => recordHandlerFailure(pool, name, eventId),
-    read: (cursor, limit) => readEventsBehindHorizon(pool, cursor, like, limit),
+    read: async (cursor, limit) => readEventsBehindHorizon(await readerPool(), cursor, like, limit),
     transaction: (fn) =>
       // Retry limit 0: the consumer loop decides what a failed batch means (handler, database, zombie).
       pool.transaction(
