@@ -17,6 +17,8 @@ export default defineActor<State>({
       const ping = event.payload as PayloadOf<typeof DemoPing>;
       ctx.state.count++;
       ctx.emit(makeEvent(DemoPong, { seq: ping.seq, ping_id: event.id, count: ctx.state.count }, actor.id, {}, event));
+      // A sign of life on the console of `npm start`, not too chatty (a batch may be retried: then it repeats).
+      if (ctx.state.count % 10 === 0) actor.log.info({ seq: ping.seq, count: ctx.state.count }, `answered ${ctx.state.count} pings through Postgres`);
     },
   },
 });

