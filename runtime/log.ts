@@ -13,7 +13,7 @@ export function createLogger(name: string, bindings: Record<string, unknown> = {
   const format = process.env.WEAVER_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   const options = { name, level, base: { ...bindings }, timestamp: pino.stdTimeFunctions.isoTime };
   if (format === 'pretty') {
-    return pino(options, pretty({ sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+    return pino(options, pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
   }
   return pino(options, pino.destination({ fd: 1, sync: false }));
 }
