@@ -3,6 +3,7 @@
 // It is not an actor: it owns worker threads and leases, never business data.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { ACTOR_KINDS } from '../../actors/index.ts';
 import { toErrorModel, WeaverError, type ErrorModel } from '../../protocol/index.ts';
 import { loadActorModule, parseActorConfig } from '../actor/load.ts';
@@ -40,6 +41,9 @@ export interface Supervisor {
 
 export async function startSupervisor(options: SupervisorOptions): Promise<Supervisor> {
   const { config, databaseUrl } = options;
+  // Worker threads inherit process.env when spawned. With Node's compile cache a worker's imports took
+  // 131 ms instead of 243 ms here (slonik alone is 162 ms cold), so a restart is back ~100 ms sooner.
+  process.env.NODE_COMPILE_CACHE ??= join(config.home, 'cache', 'compile');
   const id = config.supervisorId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const log = options.log.child({ supervisor: id });
   const kinds = new Map(Object.entries({ ...ACTOR_KINDS, ...options.kinds }));

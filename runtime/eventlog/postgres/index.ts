@@ -69,6 +69,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       return result;
     },
     subscribe(consumerOptions, handler) {
+      void reader().catch(() => {}); // connect while the offset loads: ~20 ms off an actor's first batch
       const store = createPostgresConsumerStore(pool, reader, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing);
       const consumer = runConsumerLoop(store, consumerOptions, handler);
       consumers.add(consumer);
