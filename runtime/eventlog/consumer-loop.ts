@@ -82,6 +82,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         try {
           await handler(event, ctx);
         } catch (error) {
+          // The database going away under the handler's own writes is not the event's fault: retry the
+          // batch like any database error, never count it towards dead-lettering the event.
+          if (store.isInfrastructureError(error)) throw error;
           throw new HandlerFailure(i, error);
         }
         handled++;

@@ -123,6 +123,25 @@ describe('postgres event log', () => {
     expect(dl).toEqual({ code: 'handler_failed', attempts: 2 });
   });
 
+  it('retries a batch whose handler hit a database outage, without counting it against the event', async () => {
+    const log = await freshLog();
+    let outages = 0;
+    const c = log.subscribe({ name: 'outage', types: ['test.Item'], initialState: () => ({ seen: [] as number[] }), pollIntervalMs: 20, maxAttempts: 2 }, (e, ctx) => {
+      const n = (e.payload as { n: number }).n;
+      if (n === 2 && outages < 4) {
+        outages++;
+        throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      }
+      ctx.state.seen.push(n);
+    });
+    await log.publish(items(1, 3));
+    await eventually(() => c.stats().handled === 3, 15_000, 'all 3 handled');
+    await c.stop();
+    expect(outages).toBe(4); // more than maxAttempts, yet no dead letter
+    expect(c.stats().deadLetters).toBe(0);
+    expect(c.state().seen).toEqual([1, 2, 3]);
+  });
+
   it('reconnects and catches up when Postgres is stopped and started under running consumers', async () => {
     const url = await pg.newDatabase();
     const log = await freshLog(url);
