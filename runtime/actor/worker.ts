@@ -29,6 +29,7 @@ interface Running {
 
 let running: Running | null = null;
 let stopping = false;
+let stopped: Promise<Result<null>> | null = null;
 
 /** Leave now with `code`, telling the supervisor why first. Open transactions die with their connections and roll back. */
 function exitNow(code: number, error: unknown): never {
@@ -107,9 +108,15 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
 }
 
 async function stop(reason: StopReason): Promise<Result<null>> {
-  if (!running || stopping) return { ok: true, value: null };
+  if (!running) return { ok: true, value: null };
+  // A second stop (a Kill or a shutdown during a restart's stop) waits for the first: answering at once let the
+  // supervisor terminate the thread in the middle of it.
+  return (stopped ??= stopRunning(running, reason));
+}
+
+async function stopRunning(r: Running, reason: StopReason): Promise<Result<null>> {
   stopping = true;
-  const { definition, ctx, eventLog, consumer, abort, log } = running;
+  const { definition, ctx, eventLog, consumer, abort, log } = r;
   try {
     abort.abort(new Error(`actor stopping: ${reason}`));
     // The consumer finishes the batch in hand (commits or rolls back), never half of one.

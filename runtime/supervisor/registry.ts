@@ -52,14 +52,18 @@ export interface ObservedChange {
 
 /**
  * Record what the lease holder observed. Written only while `holder` still holds the lease, so a
- * supervisor that lost an actor cannot overwrite what the new holder reports.
+ * supervisor that lost an actor cannot overwrite what the new holder reports, and only while the row is at
+ * the runner's `generation`, so a runner that has not yet seen a newer actor.Spawn/Restart cannot overwrite
+ * its 'pending' with a late 'stopped' or 'failed' (which would lose the command: failed actors are not started).
+ * A killed actor's state is written whatever its generation: nobody else would report it.
  */
-export async function recordObserved(db: CommonQueryMethods, actorId: string, holder: string, change: ObservedChange): Promise<void> {
+export async function recordObserved(db: CommonQueryMethods, actorId: string, holder: string, generation: number, change: ObservedChange): Promise<void> {
   const restarts = change.restarts === undefined ? sql.fragment`restarts` : sql.fragment`${change.restarts}`;
   const lastError = change.lastError === undefined ? sql.fragment`last_error` : sql.fragment`${change.lastError === null ? null : sql.jsonb(change.lastError as never)}`;
   await db.query(sql.unsafe`
     UPDATE actors SET state = ${change.state}, restarts = ${restarts}, last_error = ${lastError}, updated_at = now()
-    WHERE id = ${actorId} AND EXISTS (SELECT 1 FROM actor_leases WHERE actor_id = ${actorId} AND holder = ${holder})`);
+    WHERE id = ${actorId} AND (generation = ${generation} OR desired = 'stopped')
+      AND EXISTS (SELECT 1 FROM actor_leases WHERE actor_id = ${actorId} AND holder = ${holder})`);
 }
 
 // The control plane's writes, each run inside the command's batch transaction (ctx.db).

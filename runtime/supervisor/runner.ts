@@ -23,7 +23,8 @@ export interface RunnerDeps {
   readonly log: Logger;
   /** Bump our lease for a new incarnation; null when it is no longer ours. */
   reacquire(actorId: string): Promise<bigint | null>;
-  record(actorId: string, change: ObservedChange): Promise<void>;
+  /** Observed state of `generation`; not written once the actor's row has moved on to a newer one. */
+  record(actorId: string, generation: number, change: ObservedChange): Promise<void>;
   publish(event: Envelope): Promise<void>;
 }
 
@@ -127,7 +128,7 @@ export class ActorRunner {
         // Our own lease expired under us (a stall longer than the TTL) but nobody took it: not a crash.
         // The pause keeps a fencing fight (say, an unfenced consumer of the same name) from spinning.
         this.#deps.log.warn({ actor: this.id }, 'worker was fenced off; taking the lease again');
-        await sleepUnlessWoken(this.#deps.policy.initialBackoffMs, (fn) => (this.#wakeBackoff = fn));
+        await this.#backoff(this.#deps.policy.initialBackoffMs);
         if (this.#stopRequest) break;
       } else {
         const crash = outcome.type === 'crashed' ? outcome : { error: crashModel('worker_exited', null, 'the worker exited with code 0 without being asked to'), ranForMs: 0 };
@@ -147,8 +148,7 @@ export class ActorRunner {
         await this.#record({ state: 'restarting', restarts: this.#restarts, lastError: crash.error });
         await this.#emit({ type: 'crashed', error: crash.error, restarts: this.#restarts });
         this.#deps.log.warn({ actor: this.id, error: crash.error, backoffMs: decision.backoffMs }, 'actor crashed; restarting');
-        await sleepUnlessWoken(decision.backoffMs, (fn) => (this.#wakeBackoff = fn));
-        this.#wakeBackoff = null;
+        await this.#backoff(decision.backoffMs);
         restartedAfterMs = decision.backoffMs;
         if (this.#stopRequest) break;
       }
@@ -170,14 +170,22 @@ export class ActorRunner {
     return reason;
   }
 
+  /** The pause before the next incarnation; a stop or restart ends it, including one that came before it began. */
+  async #backoff(ms: number): Promise<void> {
+    if (this.#stopRequest || this.#restartRequest) return;
+    await sleepUnlessWoken(ms, (fn) => (this.#wakeBackoff = fn));
+    this.#wakeBackoff = null;
+  }
+
   async #runIncarnation(restartedAfterMs: number | null): Promise<Outcome> {
     this.phase = 'starting';
     this.#expectedExit = false;
     await this.#record({ state: 'starting' });
-    // A stop or restart that came while we were writing: no worker is running yet, so nobody else would see it.
-    if (this.#stopRequest || this.#restartRequest) return { type: 'stopped' };
     // Restarted says a new incarnation was spawned; Started follows only if its start() succeeds.
     if (restartedAfterMs !== null) await this.#emit({ type: 'restarted', restarts: this.#restarts, backoffMs: restartedAfterMs });
+    // A stop or restart that came while we were writing: no worker is running yet, so nobody else would see it.
+    // Checked after the last await before the spawn: a request in between would otherwise be lost for good.
+    if (this.#stopRequest || this.#restartRequest) return { type: 'stopped' };
     const { timing, supervisorId, databaseUrl, moduleUrl } = this.#deps;
     try {
       this.#handle = spawnWorker({ name: `actor ${this.id}`, maxOldGenerationSizeMb: this.#deps.maxOldGenerationSizeMb });
@@ -202,7 +210,7 @@ export class ActorRunner {
   }
 
   async #record(change: ObservedChange): Promise<void> {
-    await this.#deps.record(this.id, change).catch((error: unknown) => this.#deps.log.warn({ actor: this.id, err: error }, `could not record state ${change.state}`));
+    await this.#deps.record(this.id, this.generation, change).catch((error: unknown) => this.#deps.log.warn({ actor: this.id, err: error }, `could not record state ${change.state}`));
   }
 
   async #emit(e: Lifecycle): Promise<void> {

@@ -76,7 +76,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     policy,
     log,
     reacquire: async (actorId) => (stopping ? null : ((await acquireLeases(pool, [actorId], id, ttl)).get(actorId) ?? null)),
-    record: (actorId, change) => recordObserved(pool, actorId, id, change),
+    record: (actorId, generation, change) => recordObserved(pool, actorId, id, generation, change),
     publish: (event) => eventLog.publish([event]),
   });
 
@@ -103,8 +103,10 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
     runners.set(row.id, runner);
     void runner.done.then(
       async (end) => {
-        runners.delete(row.id);
+        // Released before the runner is forgotten: until then the reconcile loop cannot start a new runner of
+        // this actor, whose freshly taken lease this release would otherwise expire.
         if (end !== 'lease_lost') await releaseLeases(pool, [row.id], id).catch((error: unknown) => log.warn({ err: error, actor: row.id }, 'could not release lease'));
+        runners.delete(row.id);
         wake.wake();
       },
       (error: unknown) => {
@@ -152,10 +154,17 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       }
       await beatSupervisor(pool, id);
     } catch (error) {
-      const silentMs = performance.now() - lastRenewedAt;
-      log.warn({ err: error, silentMs }, 'lease renewal failed');
-      if (silentMs >= ttl) for (const r of runners.values()) void r.stop('lease_lost');
+      log.warn({ err: error, silentMs: performance.now() - lastRenewedAt }, 'lease renewal failed');
+      stopAllIfSilent();
     }
+  }
+
+  /** A TTL without a successful renewal: our leases may be another's by now, so every worker stops at once. */
+  function stopAllIfSilent(): void {
+    const silentMs = performance.now() - lastRenewedAt;
+    if (silentMs < ttl || runners.size === 0) return;
+    log.warn({ silentMs }, 'no lease renewal for a TTL; stopping every worker');
+    for (const r of runners.values()) void r.stop('lease_lost');
   }
 
   const control = startControl({ eventLog, supervisorId: id, log, pollIntervalMs: config.pollIntervalMs, validate, onCommitted: () => wake.wake() });
@@ -168,11 +177,17 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
   // Renewal goes on during shutdown, while workers finish their batches, until every worker is gone.
   let renewing = true;
   const renewal = (async () => {
+    let inFlight: Promise<void> | null = null;
     while (renewing) {
       // Every ttl/3: a lease survives two lost renewals in a row before it can expire.
       await renewWake.wait(ttl / 3);
-      if (renewing) await renew();
+      if (!renewing) break;
+      // The silence is judged here too, not only when a renewal fails: one that hangs (a half-open connection,
+      // a row lock, a full pool) would otherwise leave workers running long after their leases expired.
+      stopAllIfSilent();
+      inFlight ??= renew().finally(() => (inFlight = null));
     }
+    await inFlight;
   })();
   log.info({ kinds: [...kinds.keys()], leaseTtlMs: ttl }, 'supervisor started');
 
