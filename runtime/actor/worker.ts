@@ -59,7 +59,8 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
     const definition = await loadActorModule(params.moduleUrl, params.kind);
     const config = parseActorConfig(definition, params.config);
     const log = createLogger('actor', { actor: params.actorId, incarnation: params.incarnation });
-    const eventLog = await createPostgresEventLog({ url: params.databaseUrl, poolSize: 2, log });
+    const fencing = { actorId: params.actorId, holder: params.supervisorId, token: BigInt(params.fencing) };
+    const eventLog = await createPostgresEventLog({ url: params.databaseUrl, poolSize: 2, log, fencing });
     const abort = new AbortController();
     const ctx: ActorContext = {
       id: params.actorId,
@@ -85,7 +86,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
           // offset, and after maxAttempts the event goes to dead_letters (counted across crashes).
           onHandlerError: sub.onHandlerError === 'retry' ? 'retry' : 'crash',
           pollIntervalMs: params.pollIntervalMs,
-          fencing: { actorId: params.actorId, holder: params.supervisorId, token: BigInt(params.fencing) },
+          fencing,
           producer: params.actorId,
           onEvent: (notice) => {
             if (notice.type === 'dead_letter' || notice.type === 'retry' || notice.type === 'db_error') log.warn({ notice }, `consumer ${notice.type}`);

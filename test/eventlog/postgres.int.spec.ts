@@ -160,6 +160,24 @@ describe('postgres event log', () => {
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   }, 60_000);
 
+  it('refuses appends on behalf of an actor whose lease is no longer held (a zombie cannot publish)', async () => {
+    const url = await pg.newDatabase();
+    const admin = await createPool(url, { maximumPoolSize: 1 });
+    await admin.query(sql.unsafe`INSERT INTO actor_leases (actor_id, holder, fencing, expires_at) VALUES ('pinger', 'sup-a', 7, now() + interval '1 minute')`);
+    const fencing = { actorId: 'pinger', holder: 'sup-a', token: 7n };
+    const log = await createPostgresEventLog({ url, fencing });
+    logs.push(log);
+    await log.publish(items(1, 1));
+    await log.transaction((tx) => tx.append(items(2, 1)));
+    // Another supervisor takes the lease over: the old instance's appends are refused and leave nothing.
+    await admin.query(sql.unsafe`UPDATE actor_leases SET holder = 'sup-b', fencing = 8 WHERE actor_id = 'pinger'`);
+    await expect(log.publish(items(3, 1))).rejects.toThrow(/lease was taken over/);
+    await expect(log.transaction((tx) => tx.append(items(4, 1)))).rejects.toThrow(/lease was taken over/);
+    const ns = await admin.anyFirst(sql.unsafe`SELECT (payload->>'n')::int AS n FROM outbox ORDER BY position`);
+    expect(ns).toEqual([1, 2]);
+    await admin.end();
+  });
+
   it('appends inside the caller\'s own transaction: a rollback leaves no event', async () => {
     const log = await freshLog();
     await expect(

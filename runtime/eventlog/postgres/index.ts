@@ -6,7 +6,8 @@ import * as v from 'valibot';
 import type { Logger } from 'pino';
 import { createPool } from '../../db/pool.ts';
 import { runConsumerLoop } from '../consumer-loop.ts';
-import type { ConsumerLag, EventLog } from '../types.ts';
+import type { ConsumerLag, EventLog, Fencing } from '../types.ts';
+import { assertLeaseHeld } from './lease-guard.ts';
 import { appendEvents } from './append.ts';
 import { notifyOutbox } from './notify.ts';
 import { createPostgresConsumerStore } from './store.ts';
@@ -24,6 +25,8 @@ export interface PostgresEventLogOptions {
   pool?: DatabasePool;
   poolSize?: number;
   log?: Logger;
+  /** An actor's lease: every publish and transaction of this log first checks it is still held (a zombie cannot append). */
+  fencing?: Fencing;
 }
 
 export interface PostgresEventLog extends EventLog {
@@ -33,6 +36,7 @@ export interface PostgresEventLog extends EventLog {
 const LagRow = v.object({ tx: v.string(), position: v.bigint(), behind: v.bigint() });
 
 export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<PostgresEventLog> {
+  const fencing = options.fencing;
   const pool = options.pool ?? (await createPool(options.url, { maximumPoolSize: options.poolSize ?? 4 }));
   // Lazily: a log that only appends (a CLI, a producer) needs no reader connection.
   let readerPool: Promise<DatabasePool> | null = null;
@@ -49,20 +53,29 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     pool,
     async publish(events) {
       if (events.length === 0) return;
-      await appendEvents(pool, events); // one statement: atomic without BEGIN/COMMIT round trips
+      if (fencing) {
+        await pool.transaction(async (t) => {
+          await assertLeaseHeld(t, fencing);
+          await appendEvents(t, events);
+        }, 0);
+      } else {
+        await appendEvents(pool, events); // one statement: atomic without BEGIN/COMMIT round trips
+      }
       notifyOutbox(pool);
     },
     async transaction(fn) {
       let appended = 0;
       const result = await pool.transaction(
-        (t) =>
-          fn({
+        async (t) => {
+          if (fencing) await assertLeaseHeld(t, fencing);
+          return fn({
             db: t,
             append: async (events) => {
               await appendEvents(t, events);
               appended += events.length;
             },
-          }),
+          });
+        },
         0,
       );
       if (appended > 0) notifyOutbox(pool);
