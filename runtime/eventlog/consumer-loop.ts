@@ -19,9 +19,12 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /**
  * The consumer algorithm, the same over Postgres and memory: read a page behind the horizon, handle it
  * in one transaction (handler writes + emitted events + dead letters + state snapshot + compare-and-set
- * of the offset), commit, repeat. A handler that throws gets the batch rolled back and retried; events
- * before the failing one are committed alone, and after `maxAttempts` the failing event goes to
- * dead_letters. Database errors are retried without limit, with backoff: events are delayed, never lost.
+ * of the offset), commit, repeat. A handler that throws gets the batch rolled back; its throws on that
+ * event are counted in the store (so the count outlives a crash), and the batch is retried in place or,
+ * in crash mode, the consumer stops with the error so that its actor restarts from the committed offset.
+ * Events before the failing one are committed alone; after `maxAttempts` the failing event goes to
+ * dead_letters and the consumer goes on. Database errors are retried without limit, with backoff:
+ * events are delayed, never lost.
  */
 export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOptions<S>, handler: EventHandler<S>): Consumer<S> {
   const batchSize = options.batchSize ?? 500;
@@ -55,8 +58,10 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     return undefined;
   }
 
-  /** Handle `rows` in one transaction. Throws HandlerFailure, SupersededError or a database error. */
-  /** Handle `rows` and move the offset to `end` (default: the last row) in one transaction. */
+  /**
+   * Handle `rows` and move the offset to `end` (default: the last row) in one transaction.
+   * Throws HandlerFailure, SupersededError or a database error; a throw commits nothing.
+   */
   async function commitBatch(rows: readonly RawLogRow[], end: Cursor = rows[rows.length - 1]!.cursor): Promise<void> {
     const started = performance.now();
     const working = structuredClone(state);
