@@ -1,4 +1,4 @@
-import { toErrorModel, validateEnvelope, type Cursor, type Envelope, type ErrorModel, type LoggedEvent } from '../../protocol/index.ts';
+import { compareCursors, toErrorModel, validateEnvelope, type Cursor, type Envelope, type ErrorModel, type LoggedEvent } from '../../protocol/index.ts';
 import type { DeadLetter, RawLogRow, ConsumerStore } from './store.ts';
 import type { Consumer, ConsumerExit, ConsumerOptions, ConsumerStats, EventHandler, HandlerContext } from './types.ts';
 import { SupersededError } from './types.ts';
@@ -16,6 +16,9 @@ class HandlerFailure extends Error {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** Pages with nothing wanted read before the offset is moved past them anyway. */
+const SKIP_COMMIT_PAGES = 20;
+
 /**
  * The consumer algorithm, the same over Postgres and memory: read a page behind the horizon, handle it
  * in one transaction (handler writes + emitted events + dead letters + state snapshot + compare-and-set
@@ -28,6 +31,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOptions<S>, handler: EventHandler<S>): Consumer<S> {
   const batchSize = options.batchSize ?? 500;
+  // A page covers the next rows of every type; at least 1,000 so a consumer of rare types does not read
+  // a page per handful of rows. Its wanted rows are handled in batches of `batchSize`.
+  const scanLimit = Math.max(batchSize, 1000);
   const pollMs = options.pollIntervalMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 3;
   const crashOnThrow = options.onHandlerError === 'crash';
@@ -117,8 +123,18 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   }
 
   /** Handle a page, splitting it around a failing event until every row is committed or dead-lettered. */
+  /** Handle a page's wanted rows in batches of `batchSize`, the last batch moving the offset to `end`. */
   async function handlePage(page: readonly RawLogRow[], end: Cursor): Promise<void> {
-    let rows = page;
+    if (page.length === 0) return handleBatch([], end); // nothing wanted: only the offset moves
+    for (let i = 0; i < page.length && !stopping; i += batchSize) {
+      const chunk = page.slice(i, i + batchSize);
+      await handleBatch(chunk, i + batchSize >= page.length ? end : chunk[chunk.length - 1]!.cursor);
+    }
+  }
+
+  /** Handle one batch, splitting it around a failing event until every row is committed or dead-lettered. */
+  async function handleBatch(batch: readonly RawLogRow[], end: Cursor): Promise<void> {
+    let rows = batch;
     while (!stopping) {
       try {
         await withDbRetry(() => commitBatch(rows, end));
@@ -159,13 +175,30 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     // Committed events held behind an open transaction's horizon get no second NOTIFY when that transaction
     // ends without appending: look again after 5, 10, 20 … ms rather than a whole poll interval.
     let quickRetryMs = 0;
+    // How far reading has gone past the committed offset over pages with nothing wanted. Such pages are
+    // not committed one by one (a consumer of rare types beside 25,000 events/s of others would commit
+    // hundreds of times a second, and control consumers shared by supervisors would supersede each other):
+    // the next batch, every SKIP_COMMIT_PAGES pages, or going idle moves the offset there.
+    let readTo: Cursor = cursor;
+    let skippedPages = 0;
     while (!stopping) {
-      const page = await withDbRetry(() => store.read(cursor, batchSize));
+      const page = await withDbRetry(() => store.read(readTo, scanLimit));
       if (page === undefined) break;
+      if (page.last && page.rows.length === 0 && ++skippedPages < SKIP_COMMIT_PAGES) {
+        readTo = page.last;
+        continue;
+      }
       if (page.last) {
         // Read again at once: more may have committed meanwhile, and only an empty page tells `blocked`.
         await handlePage(page.rows, page.last);
+        readTo = cursor;
+        skippedPages = 0;
         continue;
+      }
+      if (compareCursors(readTo, cursor) > 0) {
+        await handlePage([], readTo); // idle: record how far we read, so lag reads 0
+        readTo = cursor;
+        skippedPages = 0;
       }
       quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 5), pollMs) : 0;
       await store.waitForWake(quickRetryMs > 0 ? quickRetryMs : pollMs);

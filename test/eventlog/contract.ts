@@ -39,6 +39,30 @@ export function eventLogContract(makeLog: () => Promise<EventLog>): void {
     await log.close();
   });
 
+  it('moves past pages with nothing wanted in one commit when it goes idle, not one per page', async () => {
+    const log = await makeLog();
+    for (let i = 0; i < 5; i++) await log.publish(Array.from({ length: 500 }, (_, k) => makeEvent(TestEcho, { n: i * 500 + k, sum: 0 }, 'noise')));
+    const c = log.subscribe({ name: 'idle-skip', types: ['test.Item'], initialState: () => null, pollIntervalMs: 20, batchSize: 10 }, () => {});
+    await eventually(async () => (await log.lag('idle-skip')).behind === 0, 10_000, 'offset past 2,500 unwanted events');
+    await c.stop();
+    expect(c.stats().batches).toBe(1);
+    expect(c.stats().handled).toBe(0);
+    await log.close();
+  });
+
+  it('handles a page in batches of batchSize, each its own commit', async () => {
+    const log = await makeLog();
+    await log.publish(items(1, 12));
+    const c = log.subscribe({ name: 'small-batches', types: ['test.Item'], initialState: () => ({ n: 0 }), pollIntervalMs: 20, batchSize: 5 }, (_e, ctx) => {
+      ctx.state.n++;
+    });
+    await eventually(() => c.stats().handled === 12, 10_000, '12 handled');
+    await c.stop();
+    expect(c.stats().batches).toBe(3); // 5 + 5 + 2
+    expect((await log.lag('small-batches')).behind).toBe(0);
+    await log.close();
+  });
+
   it('resumes from the stored offset with the state snapshot taken in the same commit', async () => {
     const log = await makeLog();
     const handler = (e: LoggedEvent, ctx: { state: Counter }) => {
