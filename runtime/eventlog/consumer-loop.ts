@@ -37,6 +37,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   const pollMs = options.pollIntervalMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 3;
   const crashOnThrow = options.onHandlerError === 'crash';
+  const commitWhenIdle = options.commitWhenIdle ?? true;
   const notice = options.onEvent ?? (() => {});
   let stopping = false;
   let cursor: Cursor = { tx: 0n, position: 0n };
@@ -195,7 +196,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         skippedPages = 0;
         continue;
       }
-      if (compareCursors(readTo, cursor) > 0) {
+      if (commitWhenIdle && compareCursors(readTo, cursor) > 0) {
         await handlePage([], readTo); // idle: record how far we read, so lag reads 0
         readTo = cursor;
         skippedPages = 0;

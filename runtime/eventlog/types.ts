@@ -52,6 +52,12 @@ export interface ConsumerOptions<S> {
    * `maxAttempts` the event goes to dead_letters and the consumer goes on.
    */
   readonly onHandlerError?: 'retry' | 'crash';
+  /**
+   * Move the offset past unwanted events when the consumer goes idle (default true, so lag reads 0).
+   * False for a consumer name shared by several processes (the supervisors' control plane), where each
+   * idle commit would supersede the others: it then commits with its own events, or every 20 pages.
+   */
+  readonly commitWhenIdle?: boolean;
   readonly fencing?: Fencing;
   /** Name of the producer written into emitted events. Defaults to the consumer name. */
   readonly producer?: string;

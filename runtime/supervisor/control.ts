@@ -90,9 +90,12 @@ export function startControl(deps: ControlDeps): Control {
         initialState: () => null,
         batchSize: 50,
         pollIntervalMs: deps.pollIntervalMs,
+        commitWhenIdle: false, // shared by every supervisor: commit only with commands (or every 20 pages)
         producer,
         onEvent: (notice) => {
           if (notice.type === 'batch') deps.onCommitted();
+          // Superseded is the normal outcome when another supervisor committed the same page first.
+          else if (notice.type === 'superseded') deps.log.debug({ notice }, 'control consumer superseded; reading on from the new offset');
           else if (notice.type !== 'connected') deps.log.warn({ notice }, `control consumer ${notice.type}`);
         },
       },
