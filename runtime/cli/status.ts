@@ -7,6 +7,7 @@ import { attachDatabase, cliConfig } from './database.ts';
 import { EXIT } from './exit-codes.ts';
 import { printJson, printLine } from './output.ts';
 import { hasTable } from './sql/has-table.ts';
+import { countDeadLetters, type DeadLetterCount } from './sql/count-dead-letters.ts';
 import { listSupervisorOverview, type SupervisorOverview } from './sql/list-supervisors.ts';
 
 interface Status {
@@ -14,6 +15,7 @@ interface Status {
   migrations: { pending: string[] } | null;
   supervisors: SupervisorOverview[];
   alive: number;
+  dead_letters: DeadLetterCount[];
 }
 
 export function registerStatus(program: Command): void {
@@ -32,6 +34,7 @@ async function showStatus(options: { json?: boolean }): Promise<void> {
     migrations: null,
     supervisors: [],
     alive: 0,
+    dead_letters: [],
   };
   let db: Awaited<ReturnType<typeof attachDatabase>> | null = null;
   try {
@@ -47,6 +50,7 @@ async function showStatus(options: { json?: boolean }): Promise<void> {
       if (await hasTable(db.pool, 'supervisors')) {
         status.supervisors = await listSupervisorOverview(db.pool, config.leaseTtlMs);
       }
+      if (await hasTable(db.pool, 'dead_letters')) status.dead_letters = await countDeadLetters(db.pool);
       status.alive = status.supervisors.filter((s) => s.alive).length;
     } finally {
       await db.close();
@@ -66,6 +70,11 @@ function describe(s: Status): string {
   for (const sup of s.supervisors) {
     const state = sup.alive ? 'alive' : `silent for ${Math.round(sup.heartbeat_age_ms / 1000)}s (presumed dead)`;
     out.push(`supervisor ${sup.id} on ${sup.host} pid ${sup.pid}: ${state}; actors: ${sup.actors.length ? sup.actors.join(', ') : 'none'}`);
+  }
+  if (s.dead_letters.length > 0) {
+    const total = s.dead_letters.reduce((n, d) => n + d.count, 0);
+    const per = s.dead_letters.map((d) => `${d.consumer}: ${d.count}, latest ${d.latest_code} at ${d.latest_at}`).join('; ');
+    out.push(`dead letters: ${total} (${per}) — events parked with their reason in the table dead_letters`);
   }
   return out.join('\n');
 }

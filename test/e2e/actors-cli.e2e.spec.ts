@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg_ from 'pg';
+import { eventually } from '../helpers/events.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { killAllWeavers, runWeaver, startWeaver } from './weaver-process.ts';
 
@@ -70,6 +72,24 @@ describe('weaver actors', () => {
     const status = await runWeaver(['status', '--json'], env);
     expect(status.code, status.stderr).toBe(0);
     expect(json(status.stdout)).toMatchObject({ database: { reachable: true }, migrations: { pending: [] }, alive: 1 });
+  });
+
+  it('counts dead letters in status: a malformed event inserted by hand is parked with its reason', async () => {
+    const spawned = await runWeaver(['actors', 'spawn', 'ponger', '--id', 'ponger:dl'], env);
+    expect(spawned.code, spawned.stderr).toBe(0);
+    const client = new pg_.Client(pg.url);
+    await client.connect();
+    await client.query(`INSERT INTO outbox (id, kind, type, version, ts, producer, payload)
+      VALUES (gen_random_uuid(), 'bogus', 'demo.Ping', 1, now(), 'by-hand', '{"seq": 1}')`);
+    await client.end();
+    await eventually(async () => {
+      const status = await runWeaver(['status', '--json'], env);
+      const dl = (json(status.stdout).dead_letters as { consumer: string; count: number; latest_code: string }[]).find((d) => d.consumer === 'ponger:dl');
+      return dl?.count === 1 && dl.latest_code === 'invalid_envelope';
+    }, 20_000, 'a dead letter for ponger:dl in status');
+    const human = await runWeaver(['status'], env);
+    expect(human.stdout).toMatch(/dead letters: \d+ \(.*ponger:dl: 1, latest invalid_envelope/);
+    expect((await runWeaver(['actors', 'kill', 'ponger:dl'], env)).code).toBe(0);
   });
 
   it('times out with exit 5 when no supervisor runs on the database', async () => {
