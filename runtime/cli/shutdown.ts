@@ -1,5 +1,5 @@
-// Signal handling for `weaver start`: the first SIGINT/SIGTERM shuts down gracefully, a second one (an
-// impatient Ctrl-C) exits at once. A shutdown that hangs past the deadline exits too, so a stuck worker or
+// Signal handling for `weaver start`: the first SIGINT/SIGTERM/SIGHUP (Ctrl-C, a service manager, a closed
+// terminal) shuts down gracefully, a second one (an impatient Ctrl-C) exits at once. A shutdown that hangs past the deadline exits too, so a stuck worker or
 // database can never keep a service manager waiting for ever.
 import type { Logger } from '../log.ts';
 import { EXIT } from './exit-codes.ts';
@@ -39,11 +39,13 @@ export function onShutdownSignal(log: Logger, shutdown: () => Promise<void>): { 
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
   return {
     stopped,
     dispose() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      process.off('SIGHUP', handler);
     },
   };
 }

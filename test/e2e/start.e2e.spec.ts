@@ -48,9 +48,9 @@ async function startAndSeePongsAbove(rows: number): Promise<WeaverProcess> {
   return weaver;
 }
 
-async function interruptAndExpectCleanExit(weaver: WeaverProcess): Promise<void> {
+async function interruptAndExpectCleanExit(weaver: WeaverProcess, signal: NodeJS.Signals = 'SIGINT'): Promise<void> {
   const sentAt = performance.now();
-  weaver.child.kill('SIGINT');
+  weaver.child.kill(signal);
   const { code } = await weaver.exited;
   expect(code, weaver.stderr()).toBe(0);
   expect(performance.now() - sentAt).toBeLessThan(8_000);
@@ -70,7 +70,7 @@ describe('weaver start', () => {
     await interruptAndExpectCleanExit(weaver);
   });
 
-  it('keeps its data across a restart: the ponger count goes on', async () => {
+  it('keeps its data across a restart: the ponger count goes on; SIGHUP stops it cleanly too', async () => {
     const weaver = startWeaver(env());
     await weaver.waitForLog((l) => l.msg?.startsWith('Weaver is ready') === true, 60_000, '"Weaver is ready"');
     before = await pongs();
@@ -79,7 +79,8 @@ describe('weaver start', () => {
     const after = await pongs();
     // The ponger's count comes from its snapshot: it continues instead of starting over at 1.
     expect(after.maxCount).toBe(after.rows);
-    await interruptAndExpectCleanExit(weaver);
+    // SIGHUP, as when the terminal Weaver runs in is closed: the same clean shutdown, no orphan postgres.
+    await interruptAndExpectCleanExit(weaver, 'SIGHUP');
   });
 
   it('starts again after a kill -9, stopping the postgres the dead process left behind', async () => {
