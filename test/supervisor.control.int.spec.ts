@@ -1,44 +1,12 @@
-import pg from 'pg';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ActorKill, ActorRestart, ActorSpawn, makeEvent, type Envelope } from '../protocol/index.ts';
-import { createPostgresEventLog, type PostgresEventLog } from '../runtime/eventlog/postgres/index.ts';
-import { startSupervisor, type Supervisor } from '../runtime/supervisor/index.ts';
-import { CREATE_TEST_EFFECTS, RECORDER_URL, work } from './actors/work.ts';
+import { db, eventLog, startRecorderSupervisor, stopSupervisor, sup, useRecorderSupervisor } from './actors/recorder-harness.ts';
+import { work } from './actors/work.ts';
 import { eventually } from './helpers/events.ts';
-import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
-import { testConfig } from './actors/config.ts';
 
 // The control plane (actor.* commands and their outcomes by causation_id), lease loss, and the demo actors.
-process.env.WEAVER_LOG_LEVEL ??= 'fatal';
-const log = pino({ level: process.env.WEAVER_LOG_LEVEL });
-
-let pgc: TestPostgres;
-let db: pg.Client;
-let eventLog: PostgresEventLog;
-let sup: Supervisor | null = null;
-
-beforeAll(async () => {
-  pgc = await startTestPostgres();
-});
-afterAll(async () => {
-  await pgc?.stop();
-});
-afterEach(async () => {
-  await sup?.stop();
-  sup = null;
-  await eventLog?.close();
-  await db?.end();
-});
-
-async function start(): Promise<void> {
-  const url = await pgc.newDatabase();
-  db = new pg.Client(url);
-  await db.connect();
-  await db.query(CREATE_TEST_EFFECTS);
-  eventLog = await createPostgresEventLog({ url, poolSize: 2 });
-  sup = await startSupervisor({ config: testConfig(), databaseUrl: url, log, kinds: { recorder: RECORDER_URL }, tuning: { backoff: { initialBackoffMs: 50 } } });
-}
+useRecorderSupervisor();
+const start = startRecorderSupervisor;
 
 const rows = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows;
 
@@ -116,8 +84,7 @@ describe('demo actors', () => {
     await outcome(restart, 'actor.Started');
     const before = await pongs();
     await eventually(async () => (await pongs()) >= before + 5, 15_000, '5 more pongs');
-    await sup!.stop();
-    sup = null;
+    await stopSupervisor();
 
     const seqs = (await rows(`SELECT (payload->>'seq')::int AS seq FROM outbox WHERE type = 'demo.Ping' ORDER BY position`)).map((r) => r.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i));

@@ -1,46 +1,12 @@
-import pg from 'pg';
-import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Config } from '../runtime/config.ts';
-import { testConfig } from './actors/config.ts';
-import { createPostgresEventLog, type PostgresEventLog } from '../runtime/eventlog/postgres/index.ts';
-import { startSupervisor, type Supervisor } from '../runtime/supervisor/index.ts';
-import { CREATE_TEST_EFFECTS, RECORDER_URL, work, type CrashKind } from './actors/work.ts';
+import { describe, expect, it } from 'vitest';
+import { db, eventLog, startRecorderSupervisor, sup, useRecorderSupervisor } from './actors/recorder-harness.ts';
+import { work, type CrashKind } from './actors/work.ts';
 import { eventually } from './helpers/events.ts';
-import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
 // Crash recovery through the whole supervisor: a recorder crashes mid-batch (after writing some rows in the
 // batch transaction) and must come back from its committed offset with every effect exactly once.
-process.env.WEAVER_LOG_LEVEL ??= 'fatal';
-const log = pino({ level: process.env.WEAVER_LOG_LEVEL });
-
-let pgc: TestPostgres;
-let db: pg.Client;
-let eventLog: PostgresEventLog;
-let sup: Supervisor | null = null;
-
-beforeAll(async () => {
-  pgc = await startTestPostgres();
-});
-afterAll(async () => {
-  await pgc?.stop();
-});
-afterEach(async () => {
-  await sup?.stop();
-  sup = null;
-  await eventLog?.close();
-  await db?.end();
-});
-
-async function start(config: Partial<Config> = {}): Promise<string> {
-  const url = await pgc.newDatabase();
-  db = new pg.Client(url);
-  await db.connect();
-  await db.query(CREATE_TEST_EFFECTS);
-  eventLog = await createPostgresEventLog({ url, poolSize: 2 });
-  sup = await startSupervisor({ config: testConfig(config), databaseUrl: url, log, kinds: { recorder: RECORDER_URL }, tuning: { backoff: { initialBackoffMs: 50 } } });
-  return url;
-}
+useRecorderSupervisor();
+const start = startRecorderSupervisor;
 
 const one = async (sql: string, params: unknown[] = []) => (await db.query(sql, params)).rows[0];
 const lifecycle = async (type: string) => (await db.query(`SELECT payload FROM outbox WHERE type = $1 AND payload->>'actor_id' = 'recorder:a' ORDER BY position`, [type])).rows.map((r) => r.payload);
