@@ -37,12 +37,13 @@
 //                                                           (12–19 ms before 00515e4 added the reader pool)
 //   total                                            ~540   and ~55 ms more until the backlog of ~100 ticks is handled ("caught up")
 //
-// Worker boot is over half of it. Measured apart (a worker importing one module, 5 runs): worker.ts's
-// imports take 243 ms, slonik alone 162 ms (zod via @slonik/sql-tag ~70, @opentelemetry/api ~20), the
-// log (pino + pino-pretty) 35, protocol (valibot) 29; a .ts entry costs ~20 ms more than a .js one (type
-// stripping). With NODE_COMPILE_CACHE set, the imports take 131 ms (boot 302 → 163 ms) and this figure
-// drops by 60–80 ms. With both cores busy (another benchmark running) worker boot took 500–1,100 ms and
-// the median 800–1,130 ms: the 1 s target holds only on an otherwise idle machine.
+// Worker boot was over half of it. Measured apart (a worker importing one module, 5 runs): worker.ts's
+// imports took 243 ms, slonik alone 162 ms (zod via @slonik/sql-tag ~70, @opentelemetry/api ~20), the
+// log (pino + pino-pretty) 35, protocol (valibot) 29. Since then the supervisor sets NODE_COMPILE_CACHE
+// (imports 131 ms) and the reader connection opens while the offset loads: at commit 2362f82 the same
+// bench gave a median of 435 ms = detection 7 + bookkeeping 3 + backoff 110 + respawn 3 + thread start 35
+// + worker boot 191 + actor start 59 + first event 26. With both cores busy (another benchmark running)
+// worker boot took 500–1,100 ms: the 1 s target holds only on an otherwise idle machine.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { BroadcastChannel, type Worker } from 'node:worker_threads';
 import pino from 'pino';
