@@ -1,4 +1,5 @@
 import { compareCursors, toErrorModel, validateEnvelope, type Cursor, type Envelope, type ErrorModel, type LoggedEvent } from '../../protocol/index.ts';
+import { assertAppendable } from './appendable.ts';
 import type { DeadLetter, RawLogRow, ConsumerStore } from './store.ts';
 import type { Consumer, ConsumerExit, ConsumerOptions, ConsumerStats, EventHandler, HandlerContext } from './types.ts';
 import { SupersededError } from './types.ts';
@@ -77,7 +78,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     const emitted = await store.transaction(async (tx) => {
       const queue: Envelope[] = [];
       const dead: DeadLetter[] = [];
-      const ctx: HandlerContext<S> = { state: working, emit: (e) => void queue.push(emitValidated(e)), db: tx.db };
+      const ctx: HandlerContext<S> = { state: working, emit: (e) => void queue.push(assertAppendable(e)), db: tx.db };
       for (let i = 0; i < rows.length; i++) {
         const row = rows[i]!;
         const checked = validateEnvelope(row.raw);
@@ -230,10 +231,4 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     },
     state: () => state,
   };
-
-  function emitValidated(event: Envelope): Envelope {
-    const checked = validateEnvelope(event);
-    if (!checked.ok) throw new Error(`emitted an invalid ${event.type}: ${checked.error.message} ${JSON.stringify(checked.error.details)}`);
-    return event;
-  }
 }

@@ -1,6 +1,7 @@
 // The event log in memory: one thread, no database, same interface and same consumer algorithm as the
 // Postgres log (for unit tests and sweeps). A commit is atomic; all of its events share one `tx`.
-import { compareCursors, validateEnvelope, WeaverError, type Cursor, type Envelope } from '../../protocol/index.ts';
+import { compareCursors, type Cursor, type Envelope } from '../../protocol/index.ts';
+import { assertAppendable } from './appendable.ts';
 import { runConsumerLoop } from './consumer-loop.ts';
 import type { AdvanceOutcome, ConsumerStore, ConsumerTransaction, DeadLetter, RawLogRow } from './store.ts';
 import { SupersededError, typeMatches, type ConsumerLag, type EventLog, type LogTransaction } from './types.ts';
@@ -29,12 +30,7 @@ export function createMemoryEventLog(): MemoryEventLog {
   const signals = new Set<WakeSignal>();
   let lastTx = 0n;
 
-  function validateAll(events: readonly Envelope[]): void {
-    for (const e of events) {
-      const checked = validateEnvelope(e);
-      if (!checked.ok) throw new WeaverError('invalid_event', `refused to append ${e.type}: ${checked.error.message}`, checked.error.details, e.id);
-    }
-  }
+
 
   function commit(staged: Staged): void {
     if (staged.advance) {
@@ -54,12 +50,13 @@ export function createMemoryEventLog(): MemoryEventLog {
     if (staged.events.length > 0) for (const s of signals) s.wake();
   }
 
+  /** `consumer` null: a producer's transaction, whose events are checked here; a consumer's were checked when emitted. */
   async function inTransaction<T>(consumer: string | null, fn: (tx: ConsumerTransaction) => Promise<T>): Promise<T> {
     const staged: Staged = { events: [], dead: [], advance: null };
     const tx: ConsumerTransaction = {
       db: null,
       async append(events) {
-        validateAll(events);
+        if (consumer === null) events.forEach(assertAppendable);
         staged.events.push(...events.map((e) => structuredClone(e)));
       },
       async deadLetter(items) {

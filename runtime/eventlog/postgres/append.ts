@@ -1,5 +1,6 @@
 import { sql, type CommonQueryMethods } from 'slonik';
-import { validateEnvelope, WeaverError, type Envelope } from '../../../protocol/index.ts';
+import type { Envelope } from '../../../protocol/index.ts';
+import { assertAppendable } from '../appendable.ts';
 
 /**
  * Append events in the caller's transaction (or, on a pool, as one atomic statement) with one multi-row
@@ -8,11 +9,13 @@ import { validateEnvelope, WeaverError, type Envelope } from '../../../protocol/
  * event refuses the whole append. An id already in the log is skipped, so a producer may safely re-send.
  */
 export async function appendEvents(db: CommonQueryMethods, events: readonly Envelope[]): Promise<void> {
+  events.forEach(assertAppendable);
+  await insertEvents(db, events);
+}
+
+/** The INSERT alone, for events already checked with assertAppendable (a consumer's emitted events). */
+export async function insertEvents(db: CommonQueryMethods, events: readonly Envelope[]): Promise<void> {
   if (events.length === 0) return;
-  for (const e of events) {
-    const checked = validateEnvelope(e);
-    if (!checked.ok) throw new WeaverError('invalid_event', `refused to append ${e.type}: ${checked.error.message}`, checked.error.details, e.id);
-  }
   await db.query(sql.unsafe`
     INSERT INTO outbox (id, kind, type, version, run_id, corr_id, causation_id, trace_id, ts, producer, headers, payload)
     SELECT id, kind, type, version, run_id, corr_id, causation_id, trace_id, ts, producer, headers, payload

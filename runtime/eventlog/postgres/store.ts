@@ -2,7 +2,7 @@ import type { DatabasePool } from 'slonik';
 import type { ConsumerStore } from '../store.ts';
 import type { Fencing } from '../types.ts';
 import { typePatternsToLike } from '../types.ts';
-import { appendEvents } from './append.ts';
+import { insertEvents } from './append.ts';
 import { insertDeadLetters } from './dead-letters.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
 import { notifyOutbox } from './notify.ts';
@@ -31,7 +31,7 @@ export function createPostgresConsumerStore(
         (t) =>
           fn({
             db: t,
-            append: (events) => appendEvents(t, events),
+            append: (events) => insertEvents(t, events), // checked when emitted
             deadLetter: (letters) => insertDeadLetters(t, name, letters),
             advance: (prev, next, state, handled) => advanceOffset(t, name, prev, next, state, handled, fencing),
           }),
