@@ -51,7 +51,11 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   let markReady!: () => void;
   const ready = new Promise<void>((r) => (markReady = r));
 
-  async function withDbRetry<T>(what: () => Promise<T>): Promise<T | undefined> {
+  /**
+   * Run `what`, retrying database errors with backoff. `settled`, asked before each retry, may say the
+   * work is done after all (a COMMIT can reach the server just before the connection breaks).
+   */
+  async function withDbRetry<T>(what: () => Promise<T>, settled?: () => Promise<boolean>): Promise<T | undefined> {
     // Reconnect schedule 100, 200, 400 … 5000 ms: a restarted Postgres is back within a few seconds.
     for (let attempt = 0; !stopping; attempt++) {
       try {
@@ -61,9 +65,29 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         const retryInMs = Math.min(100 * 2 ** attempt, 5000);
         notice({ type: 'db_error', error: toErrorModel(error, null, 'database_unavailable'), retryInMs });
         await store.waitForWake(retryInMs);
+        if (settled && (await withDbRetry(settled))) return undefined;
       }
     }
     return undefined;
+  }
+
+  /** Commit a batch; if its COMMIT's fate was lost with the connection, the stored offset tells it. */
+  async function commitBatchOnce(rows: readonly RawLogRow[], end?: Cursor): Promise<void> {
+    const target = end ?? rows[rows.length - 1]!.cursor;
+    await withDbRetry(
+      () => commitBatch(rows, target),
+      async () => {
+        const stored = await store.load();
+        if (compareCursors(stored.cursor, target) !== 0) return false; // not committed: retry it
+        // Committed: take the stored snapshot (the working copy of that run was not kept).
+        cursor = target;
+        state = stored.state as S;
+        stats.handled += rows.length;
+        stats.batches++;
+        store.notify(); // it may have appended events
+        return true;
+      },
+    );
   }
 
   /**
@@ -139,7 +163,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     let rows = batch;
     while (!stopping) {
       try {
-        await withDbRetry(() => commitBatch(rows, end));
+        await commitBatchOnce(rows, end);
         return;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -153,7 +177,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         if (error.index > 0) {
           // Commit what succeeded before the failing event, then come back to it alone.
           const before = rows.slice(0, error.index);
-          await withDbRetry(() => commitBatch(before));
+          await commitBatchOnce(before);
           rows = rows.slice(error.index);
         }
         if (n < maxAttempts) await sleep(Math.min(50 * 2 ** n, 1000));

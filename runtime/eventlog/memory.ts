@@ -19,6 +19,8 @@ export interface MemoryEventLog extends EventLog {
   deadLetters(): { consumer: string; letter: DeadLetter }[];
   /** Append a row as it is, unvalidated, the way raw SQL could (for tests of dead letters). */
   appendRaw(raw: Record<string, unknown>): void;
+  /** The storage side of a consumer, for tests of the consumer algorithm (runConsumerLoop) under faults. */
+  consumerStore(name: string, types: readonly string[]): ConsumerStore;
 }
 
 export function createMemoryEventLog(): MemoryEventLog {
@@ -135,6 +137,7 @@ export function createMemoryEventLog(): MemoryEventLog {
     },
     events: () => rows.map((r) => ({ cursor: r.cursor, raw: structuredClone(r.raw) })),
     deadLetters: () => [...dead],
+    consumerStore: storeFor,
     appendRaw(raw) {
       const tx = ++lastTx;
       rows.push({ cursor: { tx, position: BigInt(rows.length + 1) }, raw: structuredClone(raw) });
