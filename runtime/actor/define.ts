@@ -2,7 +2,7 @@
 // (id, config, log, the event log's publish/transaction, an abort signal) and its handler context; it
 // never touches parentPort, pg connections or the supervisor's timers.
 import type * as v from 'valibot';
-import type { Envelope, LoggedEvent } from '../../protocol/index.ts';
+import type { Cursor, Envelope, LoggedEvent } from '../../protocol/index.ts';
 import type { HandlerContext, LogTransaction } from '../eventlog/types.ts';
 import type { Logger } from '../log.ts';
 
@@ -39,6 +39,8 @@ export interface ActorSubscription<S, C> {
    */
   readonly onHandlerError?: 'crash' | 'retry';
   readonly maxAttempts?: number;
+  /** Where the actor's consumer starts on its very first run (default: the origin of the log); see ConsumerOptions.startAfter. */
+  readonly startAfter?: (config: C) => Cursor | undefined;
 }
 
 export interface ActorDefinition<S = unknown, C = unknown> {

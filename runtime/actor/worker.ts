@@ -75,6 +75,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
     let consumer: Consumer | null = null;
     const sub = definition.subscribe;
     if (sub) {
+      const startAfter = sub.startAfter?.(config);
       consumer = eventLog.subscribe<unknown>(
         {
           name: params.actorId,
@@ -82,6 +83,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
           initialState: sub.initialState,
           ...(sub.batchSize !== undefined ? { batchSize: sub.batchSize } : {}),
           ...(sub.maxAttempts !== undefined ? { maxAttempts: sub.maxAttempts } : {}),
+          ...(startAfter ? { startAfter } : {}),
           // A throw rolls the batch back and (by default) crashes the actor: it restarts from its committed
           // offset, and after maxAttempts the event goes to dead_letters (counted across crashes).
           onHandlerError: sub.onHandlerError === 'retry' ? 'retry' : 'crash',

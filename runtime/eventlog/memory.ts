@@ -76,14 +76,27 @@ export function createMemoryEventLog(): MemoryEventLog {
     return result;
   }
 
-  function storeFor(name: string, patterns: readonly string[]): ConsumerStore {
+  /** Index of the first row after `cursor` (rows are in cursor order: each commit takes the next tx). */
+  function firstAfter(cursor: Cursor): number {
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareCursors(rows[mid]!.cursor, cursor) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  function storeFor(name: string, patterns: readonly string[], startAfter?: Cursor): ConsumerStore {
     const signal = new WakeSignal();
     signals.add(signal);
     return {
       async load() {
         const o = offsets.get(name);
         const f = failing.get(name);
-        return { cursor: o?.cursor ?? { tx: 0n, position: 0n }, state: o ? structuredClone(o.state) : null, failing: f ? { ...f } : null };
+        if (!o && startAfter) offsets.set(name, { cursor: startAfter, state: null });
+        return { cursor: o?.cursor ?? startAfter ?? { tx: 0n, position: 0n }, state: o ? structuredClone(o.state) : null, failing: f ? { ...f } : null };
       },
       async recordFailure(eventId) {
         const f = failing.get(name);
@@ -95,9 +108,9 @@ export function createMemoryEventLog(): MemoryEventLog {
         const out: RawLogRow[] = [];
         let last: Cursor | null = null;
         let scanned = 0;
-        for (const row of rows) {
+        for (let i = firstAfter(cursor); i < rows.length; i++) {
+          const row = rows[i]!;
           if (scanned >= limit) break;
-          if (compareCursors(row.cursor, cursor) <= 0) continue;
           scanned++;
           last = row.cursor;
           if (typeMatches(String(row.raw.type), patterns)) out.push({ cursor: row.cursor, raw: structuredClone(row.raw) });
@@ -123,14 +136,14 @@ export function createMemoryEventLog(): MemoryEventLog {
       return inTransaction(null, (tx) => fn({ append: (events) => tx.append(events), db: null } satisfies LogTransaction));
     },
     subscribe(options, handler) {
-      const store = storeFor(options.name, options.types);
+      const store = storeFor(options.name, options.types, options.startAfter);
       const consumer = runConsumerLoop(store, options, handler);
       void consumer.done.finally(() => store.close()).catch(() => {});
       return consumer;
     },
     async lag(consumer): Promise<ConsumerLag> {
       const cursor = offsets.get(consumer)?.cursor ?? { tx: 0n, position: 0n };
-      return { cursor, behind: rows.filter((r) => compareCursors(r.cursor, cursor) > 0).length };
+      return { cursor, behind: rows.length - firstAfter(cursor) };
     },
     async close() {
       for (const s of signals) s.wake();

@@ -59,6 +59,13 @@ export interface ConsumerOptions<S> {
    */
   readonly commitWhenIdle?: boolean;
   readonly fencing?: Fencing;
+  /**
+   * Where a consumer with no stored offset starts: after this cursor (default: the origin of the log). A
+   * run's strategy actor starts after the event that started the run instead of reading the whole log;
+   * every event the run causes is appended by a transaction that began after that one committed, so it
+   * sorts after it.
+   */
+  readonly startAfter?: Cursor;
   /** Name of the producer written into emitted events. Defaults to the consumer name. */
   readonly producer?: string;
   readonly onEvent?: (event: ConsumerNotice) => void;

@@ -83,7 +83,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
     },
     subscribe(consumerOptions, handler) {
       void reader().catch(() => {}); // connect while the offset loads: ~20 ms off an actor's first batch
-      const store = createPostgresConsumerStore(pool, reader, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing);
+      const store = createPostgresConsumerStore(pool, reader, wakeups, consumerOptions.name, consumerOptions.types, consumerOptions.fencing, consumerOptions.startAfter);
       const consumer = runConsumerLoop(store, consumerOptions, handler);
       consumers.add(consumer);
       void consumer.done.finally(() => {

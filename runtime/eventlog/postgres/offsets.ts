@@ -6,9 +6,11 @@ import type { Fencing } from '../types.ts';
 
 const OffsetRow = v.object({ tx: v.string(), position: v.bigint(), state: v.unknown(), failing_event: v.nullable(v.string()), failing_attempts: v.number() });
 
-/** The consumer's stored cursor, state snapshot and failing event; creates the row at the origin on first use. */
-export async function loadOffset(db: CommonQueryMethods, consumer: string): Promise<LoadedOffset> {
-  await db.query(sql.unsafe`INSERT INTO consumer_offsets (consumer) VALUES (${consumer}) ON CONFLICT (consumer) DO NOTHING`);
+/** The consumer's stored cursor, state snapshot and failing event; creates the row on first use, at `startAfter` (default the origin). */
+export async function loadOffset(db: CommonQueryMethods, consumer: string, startAfter: Cursor = { tx: 0n, position: 0n }): Promise<LoadedOffset> {
+  await db.query(sql.unsafe`
+    INSERT INTO consumer_offsets (consumer, tx, position) VALUES (${consumer}, ${startAfter.tx.toString()}::xid8, ${startAfter.position.toString()}::int8)
+    ON CONFLICT (consumer) DO NOTHING`);
   const row = await db.one(sql.type(OffsetRow)`
     SELECT tx::text AS tx, position, state, failing_event::text AS failing_event, failing_attempts
     FROM consumer_offsets WHERE consumer = ${consumer}`);

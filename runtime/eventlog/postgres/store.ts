@@ -1,4 +1,5 @@
 import type { DatabasePool } from 'slonik';
+import type { Cursor } from '../../../protocol/index.ts';
 import type { ConsumerStore } from '../store.ts';
 import type { Fencing } from '../types.ts';
 import { typePatternsToLike } from '../types.ts';
@@ -18,11 +19,12 @@ export function createPostgresConsumerStore(
   name: string,
   patterns: readonly string[],
   fencing: Fencing | undefined,
+  startAfter?: Cursor,
 ): ConsumerStore {
   const like = typePatternsToLike(patterns);
   const signal = wakeups.signal();
   return {
-    load: () => loadOffset(pool, name),
+    load: () => loadOffset(pool, name, startAfter),
     recordFailure: (eventId) => recordHandlerFailure(pool, name, eventId),
     read: async (cursor, limit) => readEventsBehindHorizon(await readerPool(), cursor, like, limit),
     transaction: (fn) =>

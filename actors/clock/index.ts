@@ -1,0 +1,20 @@
+// The clock actor (GLaDOS): clock.Tick per run. Backtests: BacktestClock over the candles table.
+import { defineActor } from '../../runtime/actor/define.ts';
+import { createPostgresCandleSource } from '../../runtime/market-data/postgres.ts';
+import { initialClockState, type ClockState } from './backtest-clock.ts';
+import { CLOCK_TYPES, createClockHandler } from './handler.ts';
+
+let handler: ReturnType<typeof createClockHandler> | null = null;
+
+export default defineActor<ClockState>({
+  kind: 'clock',
+  subscribe: {
+    types: CLOCK_TYPES,
+    initialState: initialClockState,
+    handle: (event, ctx, actor) =>
+      (handler ??= createClockHandler(actor.id, (db) => {
+        if (!db) throw new Error('the clock actor reads candles from Postgres; the memory kernel passes its own source');
+        return createPostgresCandleSource(db);
+      }))(event, ctx),
+  },
+});

@@ -1,0 +1,20 @@
+// The Greta actor: the backtest venue on the Postgres event log, reading bars from the candles table.
+import { defineActor } from '../../runtime/actor/define.ts';
+import { createPostgresCandleSource } from '../../runtime/market-data/postgres.ts';
+import { createGretaHandler, GRETA_TYPES } from './handler.ts';
+import { initialGretaState, type GretaState } from './state.ts';
+
+let handler: ReturnType<typeof createGretaHandler> | null = null;
+
+export default defineActor<GretaState>({
+  kind: 'greta',
+  subscribe: {
+    types: GRETA_TYPES,
+    initialState: initialGretaState,
+    handle: (event, ctx, actor) =>
+      (handler ??= createGretaHandler(actor.id, (db) => {
+        if (!db) throw new Error('the greta actor reads candles from Postgres; the memory kernel passes its own source');
+        return createPostgresCandleSource(db);
+      }))(event, ctx),
+  },
+});

@@ -1,0 +1,69 @@
+// The end of an instance's backtest: value the account, rebuild the equity curve from every bar of the
+// range and the fills, split the fills into round trips, compute the statistics (DESIGN §7).
+import { barAt, windowLength, type Bar, type BarWindow, type Timeframe } from '../../protocol/index.ts';
+import { buildEquityCurve, sampleCurve } from './equity.ts';
+import { equity } from './portfolio.ts';
+import type { VenueAccount } from './state.ts';
+import { computeStats, type Stats } from './stats.ts';
+import { buildTrades, type FillRecord, type Trade } from './trades.ts';
+
+/** Points kept of the equity curve in the event and the table (charts); the statistics use every bar. */
+export const MAX_CURVE_POINTS = 2000;
+
+export interface InstanceResult {
+  final_equity: number;
+  cash: number;
+  positions: { symbol: string; qty: number; avg_price: number; last_price: number }[];
+  stats: Stats;
+  equity: { sampling: string; t: number[]; e: number[] };
+  trades: Trade[];
+  fills: number;
+}
+
+function* bars(w: BarWindow): Iterable<Bar> {
+  for (let i = 0, n = windowLength(w); i < n; i++) yield barAt(w, i);
+}
+
+export function fillRecords(a: VenueAccount): FillRecord[] {
+  const f = a.fills;
+  return f.q.map((q, i) => ({ symbol: a.symbols[f.sym[i]!]!, side: f.side[i]! > 0 ? 'buy' : 'sell', qty: q, price: f.p[i]!, fee: f.f[i]!, ts: f.t[i]!, bar_index: f.k[i]! }));
+}
+
+export function computeResult(a: VenueAccount, allBars: BarWindow, timeframe: Timeframe): InstanceResult {
+  const fills = fillRecords(a);
+  const curve = buildEquityCurve({ bars: bars(allBars), fills, cash: a.cash0 });
+  const trades = buildTrades(fills);
+  const stats = computeStats({ curve, timeframe, trades, fees: a.account.fees, exposureBars: curve.exposure_bars, bars: curve.bars });
+  const last = new Map<string, number>();
+  for (let i = 0; i < allBars.t.length; i++) last.set(allBars.symbols[allBars.s[i]!]!, allBars.c[i]!);
+  const mark = (s: string) => last.get(s) ?? a.account.positions[s]?.avg_price ?? 0;
+  const positions = Object.entries(a.account.positions)
+    .filter(([, p]) => p.qty !== 0)
+    .map(([symbol, p]) => ({ symbol, qty: p.qty, avg_price: p.avg_price, last_price: mark(symbol) }));
+  return {
+    final_equity: equity(a.account, mark),
+    cash: a.account.cash,
+    positions,
+    stats,
+    equity: thin(sampleCurve(curve, MAX_CURVE_POINTS)),
+    trades: [...trades.closed, ...trades.open],
+    fills: fills.length,
+  };
+}
+
+/** Daily sampling can still exceed the cap (years of daily bars): keep every n-th point and the last. */
+function thin(c: { sampling: string; t: number[]; e: number[] }): { sampling: string; t: number[]; e: number[] } {
+  if (c.t.length <= MAX_CURVE_POINTS) return c;
+  const step = Math.ceil(c.t.length / MAX_CURVE_POINTS);
+  const t: number[] = [];
+  const e: number[] = [];
+  for (let i = 0; i < c.t.length; i += step) {
+    t.push(c.t[i]!);
+    e.push(c.e[i]!);
+  }
+  if (t[t.length - 1] !== c.t[c.t.length - 1]) {
+    t.push(c.t[c.t.length - 1]!);
+    e.push(c.e[c.e.length - 1]!);
+  }
+  return { sampling: `${c.sampling}/${step}`, t, e };
+}

@@ -1,0 +1,307 @@
+// Marvin: one strategy instance. Mode-agnostic: it consumes clock ticks, data windows and order updates,
+// calls the strategy, and emits strategy.* intents; it never reads the wall clock or the database.
+//
+// Per tick k (bar start ts): the bars of the instance's symbols at ts come from the window it asked for
+// when the tick batch arrived (a strategy cannot see a bar before its tick). If orders are open, the
+// venue must first say what bar k did to them: Marvin sends strategy.Advance(k) and waits for
+// orders.Matched(k), the fills and cancels of bar k arriving before it (lockstep, only while orders are
+// open). Then onBar(k); its orders are decided on bar k's close and fill from bar k+1 on.
+import {
+  concatWindows,
+  makeEvent,
+  StrategyAdvance,
+  StrategyCancelRequest,
+  StrategyDecisionMade,
+  StrategyFetchWindow,
+  StrategyFinished,
+  StrategyPlaceRequest,
+  type Bar,
+  type BarWindow,
+  type Envelope,
+  type ErrorModel,
+  type Fill,
+  type LoggedEvent,
+  type OrderRequest,
+  type RunSpec,
+} from '../../protocol/index.ts';
+import { lastValues, newHistory, pushHistory } from './history.ts';
+import type { MarvinState, PendingBatch } from './state.ts';
+import type { OrderOptions, OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
+
+export const MARVIN_TYPES = ['clock.Tick', 'data.WindowReady', 'data.WindowChunk', 'data.WindowComplete', 'orders.*'] as const;
+
+export interface MarvinSetup {
+  readonly run: RunSpec;
+  readonly instanceId: string;
+  readonly strategy: StrategyDefinition;
+  readonly params: Params;
+  readonly producer: string;
+}
+
+/** Batches whose windows are asked for ahead of use: the current one and the next. */
+const PREFETCH = 2;
+
+export function createMarvin(setup: MarvinSetup) {
+  const { run, instanceId, strategy, params, producer } = setup;
+  const inst = run.instances.find((i) => i.instance_id === instanceId);
+  if (!inst) throw new Error(`run ${run.run_id} has no instance ${instanceId}`);
+  const symbols = inst.symbols;
+  const primary = symbols[0]!;
+  const runId = run.run_id;
+  const historyCap = Math.max(1, strategy.history?.(params) ?? 1);
+  const meta = { run_id: runId };
+
+  return function handle(event: LoggedEvent, st: MarvinState, emit: (e: Envelope) => void): void {
+    if (st.phase === 'done') return;
+    const p = event.payload as Record<string, unknown>;
+    switch (event.type) {
+      case 'clock.Tick':
+        if (p.run_id !== runId) return;
+        st.batches.push({ bar_index: p.bar_index as number, ts: p.ts as number[], final: p.final as boolean, request_id: null, window: null, chunks: [], wpos: 0 });
+        break;
+      case 'data.WindowReady':
+      case 'data.WindowChunk':
+      case 'data.WindowComplete': {
+        if (p.instance_id !== instanceId) return;
+        const b = st.batches.find((x) => x.request_id === p.request_id);
+        if (!b || b.window) return;
+        if (event.type === 'data.WindowReady') b.window = p.window as BarWindow;
+        else if (event.type === 'data.WindowChunk') b.chunks.push(p.window as BarWindow);
+        else {
+          b.window = concatWindows(b.chunks, symbols);
+          b.chunks = [];
+        }
+        break;
+      }
+      case 'orders.Matched':
+        if (p.instance_id !== instanceId) return;
+        st.matched = Math.max(st.matched, p.bar_index as number);
+        break;
+      default:
+        if (p.instance_id !== instanceId && (p.fill as Fill | undefined)?.instance_id !== instanceId && (p.order as OrderRequest | undefined)?.instance_id !== instanceId) return;
+        if (!onOrderEvent(event, st, emit)) return;
+    }
+    pump(st, emit);
+  };
+
+  /** Apply an orders.* event; false when it concerns no order of ours. */
+  function onOrderEvent(event: LoggedEvent, st: MarvinState, emit: (e: Envelope) => void): boolean {
+    const p = event.payload as Record<string, unknown>;
+    if (event.type === 'orders.Filled') {
+      const fill = p.fill as Fill;
+      if (fill.instance_id !== instanceId) return false;
+      const order = st.orders[fill.order_id];
+      applyFill(st, fill);
+      if (!order) return true;
+      const filledQty = order.filled_qty + fill.qty;
+      const done = (p.remaining as number) <= 1e-12;
+      const view: OrderView = { ...order, filled_qty: filledQty, status: done ? 'filled' : 'partially_filled' };
+      if (done) delete st.orders[fill.order_id];
+      else st.orders[fill.order_id] = view;
+      callback(st, emit, fill.bar_index, Date.parse(fill.ts), (ctx) => strategy.onOrderUpdate?.(ctx, st.strategy, { order: view, fill: { qty: fill.qty, price: fill.price, fee: fill.fee, ts: Date.parse(fill.ts) }, reason: null }));
+      return true;
+    }
+    const orderId = (p.order_id ?? (p.order as OrderRequest | undefined)?.order_id) as string | undefined;
+    const order = orderId ? st.orders[orderId] : undefined;
+    if (!order) return false;
+    if (event.type === 'orders.Accepted') {
+      st.orders[order.order_id] = { ...order, status: 'accepted' };
+      return true;
+    }
+    if (event.type === 'orders.Canceled' || event.type === 'orders.Rejected') {
+      delete st.orders[order.order_id];
+      const update: OrderUpdate = { order: { ...order, status: event.type === 'orders.Canceled' ? 'canceled' : 'rejected' }, fill: null, reason: (p.reason as string) ?? null };
+      callback(st, emit, order.bar_index, null, (ctx) => strategy.onOrderUpdate?.(ctx, st.strategy, update));
+      return true;
+    }
+    return false;
+  }
+
+  function applyFill(st: MarvinState, fill: Fill): void {
+    const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+    st.cash += fill.side === 'buy' ? -(fill.qty * fill.price) - fill.fee : fill.qty * fill.price - fill.fee;
+    const pos = (st.positions[fill.symbol] ??= { qty: 0, avg_price: 0 });
+    const next = pos.qty + signed;
+    if (pos.qty === 0 || Math.sign(pos.qty) === Math.sign(signed)) pos.avg_price = (pos.avg_price * Math.abs(pos.qty) + fill.price * fill.qty) / Math.abs(next);
+    else if (Math.sign(next) !== Math.sign(pos.qty) && next !== 0) pos.avg_price = fill.price; // flipped
+    pos.qty = Math.abs(next) < 1e-12 ? 0 : next;
+    if (pos.qty === 0) pos.avg_price = 0;
+  }
+
+  /** Run as far as the data and the venue allow. */
+  function pump(st: MarvinState, emit: (e: Envelope) => void): void {
+    if (st.phase === 'new') {
+      st.phase = 'running';
+      st.cash = run.cash;
+      st.strategy = strategy.init(params);
+      for (const s of symbols) st.history[s] = newHistory(historyCap);
+      if (!callback(st, emit, 0, null, (ctx) => strategy.onStart?.(ctx, st.strategy))) return;
+    }
+    requestWindows(st, emit);
+    const bars: (Bar | undefined)[] = new Array(symbols.length);
+    for (;;) {
+      if (st.phase !== 'running') return;
+      const b = st.batches[0];
+      if (!b || !b.window) return;
+      if (st.pos >= b.ts.length) {
+        if (b.final) return finish(st, emit, 'completed', null);
+        st.batches.shift();
+        st.pos = 0;
+        requestWindows(st, emit);
+        continue;
+      }
+      const k = b.bar_index + st.pos;
+      const ts = b.ts[st.pos]!;
+      const w = b.window;
+      // Bars of this tick, if the instance has any (a run's tick may carry another instance's symbols only).
+      let any = false;
+      let i = b.wpos;
+      while (i < w.t.length && w.t[i]! < ts) i++;
+      bars.fill(undefined);
+      for (; i < w.t.length && w.t[i] === ts; i++) {
+        bars[w.s[i]!] = { symbol: w.symbols[w.s[i]!]!, ts, open: w.o[i]!, high: w.h[i]!, low: w.l[i]!, close: w.c[i]!, volume: w.v[i]! };
+        any = true;
+      }
+      if (any && hasOpenOrders(st) && st.matched < k) {
+        if (st.advanced < k) {
+          emit(makeEvent(StrategyAdvance, { run_id: runId, instance_id: instanceId, bar_index: k, ts: new Date(ts).toISOString() }, producer, meta));
+          st.advanced = k;
+        }
+        return; // lockstep: wait for orders.Matched(k)
+      }
+      b.wpos = i;
+      st.pos++;
+      if (!any) continue;
+      for (let s = 0; s < symbols.length; s++) if (bars[s]) pushHistory(st.history[symbols[s]!]!, bars[s]!);
+      st.bars++;
+      if (!callback(st, emit, k, ts, (ctx) => strategy.onBar(ctx, st.strategy), bars)) return;
+    }
+  }
+
+  function hasOpenOrders(st: MarvinState): boolean {
+    for (const _ in st.orders) return true;
+    return false;
+  }
+
+  function requestWindows(st: MarvinState, emit: (e: Envelope) => void): void {
+    for (let n = 0; n < Math.min(PREFETCH, st.batches.length); n++) {
+      const b = st.batches[n]!;
+      if (b.request_id !== null) continue;
+      b.request_id = `${instanceId}:w${b.bar_index}`;
+      if (b.ts.length === 0) {
+        b.window = { symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] };
+        continue;
+      }
+      emit(
+        makeEvent(
+          StrategyFetchWindow,
+          { request_id: b.request_id, run_id: runId, instance_id: instanceId, symbols: [...symbols], timeframe: run.timeframe, from: b.ts[0]!, to: b.ts[b.ts.length - 1]!, bar_index: b.bar_index },
+          producer,
+          meta,
+        ),
+      );
+    }
+  }
+
+  function finish(st: MarvinState, emit: (e: Envelope) => void, status: 'completed' | 'failed', error: ErrorModel | null): void {
+    if (status === 'completed') {
+      const last = lastTick(st);
+      if (!callback(st, emit, last.k, last.ts, (ctx) => strategy.onStop?.(ctx, st.strategy))) return;
+    }
+    st.phase = 'done';
+    st.error = error;
+    st.batches = [];
+    emit(makeEvent(StrategyFinished, { run_id: runId, instance_id: instanceId, status, bars: st.bars, error }, producer, meta));
+  }
+
+  function lastTick(st: MarvinState): { k: number; ts: number | null } {
+    const b: PendingBatch | undefined = st.batches[0];
+    if (!b || b.ts.length === 0) return { k: Math.max(0, (b?.bar_index ?? 1) - 1), ts: null };
+    return { k: b.bar_index + b.ts.length - 1, ts: b.ts[b.ts.length - 1]! };
+  }
+
+  /** Call strategy code; a throw fails the instance (the actor goes on, the others are not disturbed). */
+  function callback(st: MarvinState, emit: (e: Envelope) => void, k: number, ts: number | null, fn: (ctx: StrategyContext) => void, bars?: (Bar | undefined)[]): boolean {
+    const ctx = makeContext(st, emit, k, ts, bars);
+    try {
+      fn(ctx);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const where = ts === null ? '' : ` on bar ${k} (${new Date(ts).toISOString()})`;
+      finish(st, emit, 'failed', { code: 'strategy_error', message: `strategy ${strategy.name} threw${where}: ${message}`, details: { bar_index: k }, correlation_id: null });
+      return false;
+    }
+  }
+
+  function makeContext(st: MarvinState, emit: (e: Envelope) => void, k: number, ts: number | null, bars?: (Bar | undefined)[]): StrategyContext {
+    const now = ts ?? 0;
+    const iso = () => new Date(now).toISOString();
+    const symbolIndex = (s: string | undefined) => {
+      if (s === undefined) return 0;
+      const i = symbols.indexOf(s);
+      if (i < 0) throw new Error(`symbol ${s} is not one of this instance's symbols (${symbols.join(', ')})`);
+      return i;
+    };
+    let plots: Record<string, number> | null = null;
+    const decide = (action: string, reason: string, orderId: string | null, details: Record<string, unknown>) => {
+      const decisionId = `${instanceId}:d${st.seq}`;
+      emit(makeEvent(StrategyDecisionMade, { decision_id: decisionId, run_id: runId, instance_id: instanceId, ts: iso(), bar_index: k, action, reason, order_id: orderId, details: plots ? { ...details, plots } : details }, producer, meta));
+    };
+    const submit = (side: 'buy' | 'sell', qty: number, o: (OrderOptions & { symbol?: string }) | undefined): string => {
+      if (ts === null) throw new Error(`${side}() may only be called from onBar or onOrderUpdate after a bar`);
+      if (!(qty > 0) || !Number.isFinite(qty)) throw new Error(`${side}(${qty}): the quantity must be a positive number`);
+      const symbol = symbols[symbolIndex(o?.symbol)]!;
+      const type = o?.type ?? 'market';
+      const order: OrderRequest = {
+        order_id: `${instanceId}:o${st.seq}`,
+        run_id: runId,
+        instance_id: instanceId,
+        symbol,
+        side,
+        qty,
+        type,
+        limit_price: type === 'limit' || type === 'stop_limit' ? (o?.limit ?? null) : null,
+        stop_price: type === 'stop' || type === 'stop_limit' ? (o?.stop ?? null) : null,
+        decided_at: iso(),
+        bar_index: k,
+      };
+      if ((type === 'limit' || type === 'stop_limit') && !(order.limit_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.limit > 0`);
+      if ((type === 'stop' || type === 'stop_limit') && !(order.stop_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.stop > 0`);
+      emit(makeEvent(StrategyPlaceRequest, { order }, producer, meta));
+      decide(side, o?.reason ?? `${side} ${qty} ${symbol} (${type})`, order.order_id, { qty, type, limit: order.limit_price, stop: order.stop_price });
+      st.seq++;
+      st.orders[order.order_id] = { order_id: order.order_id, symbol, side, type, qty, filled_qty: 0, limit_price: order.limit_price, stop_price: order.stop_price, status: 'new', bar_index: k };
+      return order.order_id;
+    };
+    return {
+      clock: { now, barIndex: k, timeframe: run.timeframe, iso },
+      params,
+      symbols,
+      bar: (s) => bars?.[symbolIndex(s)],
+      history: (field, n, s) => lastValues(st.history[symbols[symbolIndex(s)]!]!, field, n),
+      position: (s) => st.positions[s ?? primary]?.qty ?? 0,
+      avgPrice: (s) => st.positions[s ?? primary]?.avg_price ?? 0,
+      get cash() {
+        return st.cash;
+      },
+      openOrders: (s) => Object.values(st.orders).filter((o) => s === undefined || o.symbol === s),
+      buy: (qty, o) => submit('buy', qty, o),
+      sell: (qty, o) => submit('sell', qty, o),
+      cancel(orderId, reason) {
+        const order = st.orders[orderId];
+        if (!order) return;
+        emit(makeEvent(StrategyCancelRequest, { order_id: orderId, run_id: runId, instance_id: instanceId, bar_index: k, reason: reason ?? 'canceled by the strategy' }, producer, meta));
+        decide('cancel', reason ?? 'canceled by the strategy', orderId, {});
+        st.seq++;
+      },
+      plot(values) {
+        plots = { ...(plots ?? {}), ...values };
+      },
+      note(action, reason, details) {
+        decide(action, reason, null, { ...(details ?? {}) });
+        st.seq++;
+      },
+    };
+  }
+}

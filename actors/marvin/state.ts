@@ -1,0 +1,44 @@
+// Marvin's state: everything an instance must remember between events, JSON-serialisable, snapshotted
+// with the actor's offset in the same transaction (so a restart resumes exactly after the last batch).
+import type { BarWindow, ErrorModel } from '../../protocol/index.ts';
+import type { OrderView } from './strategy.ts';
+import type { History } from './history.ts';
+
+/** A tick batch received from the clock, with the window of bars that serves it once it arrives. */
+export type PendingBatch = {
+  bar_index: number;
+  ts: number[];
+  final: boolean;
+  request_id: string | null;
+  window: BarWindow | null;
+  chunks: BarWindow[];
+  /** Next unread bar of `window`. */
+  wpos: number;
+};
+
+export type MarvinState = {
+  phase: 'new' | 'running' | 'done';
+  /** The strategy's own state. */
+  strategy: unknown;
+  cash: number;
+  positions: Record<string, { qty: number; avg_price: number }>;
+  /** Orders submitted and not yet finished (filled, canceled, rejected), by order_id. */
+  orders: Record<string, OrderView>;
+  /** Decisions made so far: makes order and decision ids deterministic. */
+  seq: number;
+  batches: PendingBatch[];
+  /** Next tick of batches[0]. */
+  pos: number;
+  /** Bars handled (onBar calls). */
+  bars: number;
+  /** The venue has matched this instance's orders through this bar index (-1: none). */
+  matched: number;
+  /** The highest bar index an Advance was sent for (-1: none). */
+  advanced: number;
+  history: Record<string, History>;
+  error: ErrorModel | null;
+};
+
+export function initialMarvinState(): MarvinState {
+  return { phase: 'new', strategy: null, cash: 0, positions: {}, orders: {}, seq: 0, batches: [], pos: 0, bars: 0, matched: -1, advanced: -1, history: {}, error: null };
+}

@@ -1,0 +1,56 @@
+// A backtest's result as Weaver reports it (CLI --json, parity tests): the same shape whether it was
+// folded from the memory kernel's events or read back from WallE's tables after a Postgres run.
+import type { ErrorModel, TradeRecord } from '../../protocol/index.ts';
+
+export interface OrderResult {
+  order_id: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  type: string;
+  qty: number;
+  limit_price: number | null;
+  stop_price: number | null;
+  status: string;
+  filled_qty: number;
+  avg_fill_price: number | null;
+  decided_at: string;
+  bar_index: number;
+  reason: string | null;
+}
+
+export interface FillResult {
+  fill_id: string;
+  order_id: string;
+  /** The bar the fill happened in (ISO start). */
+  time: string;
+  symbol: string;
+  side: 'buy' | 'sell';
+  qty: number;
+  price: number;
+  fee: number;
+  bar_index: number;
+}
+
+export interface InstanceResult {
+  instance_id: string;
+  strategy: string;
+  params: Record<string, string | number | boolean>;
+  symbols: string[];
+  status: string;
+  error: ErrorModel | null;
+  final_equity: number;
+  cash: number;
+  positions: { symbol: string; qty: number; avg_price: number; last_price: number }[];
+  stats: Record<string, number | string | null>;
+  equity: { sampling: string; t: number[]; e: number[] };
+  orders: OrderResult[];
+  fills: FillResult[];
+  trades: TradeRecord[];
+}
+
+export interface BacktestResult {
+  run_id: string;
+  status: 'completed' | 'failed' | 'stopped';
+  error: ErrorModel | null;
+  instances: InstanceResult[];
+}
