@@ -1,5 +1,6 @@
 // backtest.*: the strategy requests routed to the simulated venue (Greta), and Greta's results.
 import * as v from 'valibot';
+import { numberColumn } from './market.ts';
 import { defineEvent } from './registry.ts';
 import { AdvancePayload, CancelPayload, FetchWindowPayload, FinishedPayload, PlacePayload } from './strategy.ts';
 
@@ -28,7 +29,7 @@ export const BacktestCompleted = defineEvent(
     positions: v.array(v.object({ symbol: v.string(), qty: num, avg_price: num, last_price: num })),
     stats: v.record(v.string(), StatValue),
     /** The equity curve for charts (at most a few thousand points: per bar, or the last of each UTC day). */
-    equity: v.object({ sampling: v.string(), t: v.array(v.pipe(v.number(), v.integer())), e: v.array(num) }),
+    equity: v.object({ sampling: v.string(), t: numberColumn('integer'), e: numberColumn('finite') }),
     fills: count,
     orders: count,
     trades: count,

@@ -1,6 +1,7 @@
 // clock.*: the only time source of strategies. A tick is the start of a bar; ticks may travel several to
 // an event (a backtest clock sends them in batches), and every consumer sees each tick once, in order.
 import * as v from 'valibot';
+import { numberColumn } from './market.ts';
 import { defineEvent } from './registry.ts';
 import { TimeframeSchema } from './timeframes.ts';
 
@@ -18,7 +19,7 @@ export const ClockTick = defineEvent(
     timeframe: TimeframeSchema,
     is_backtest: v.boolean(),
     bar_index: index,
-    ts: v.array(v.pipe(v.number(), v.integer())),
+    ts: numberColumn('integer'),
     final: v.boolean(),
   }),
 );

@@ -3,19 +3,35 @@
 // milliseconds, UTC, of the bar's start; single timestamps elsewhere are ISO-8601.
 import * as v from 'valibot';
 
-const num = v.pipe(v.number(), v.finite());
-const epochMs = v.pipe(v.number(), v.integer());
+/**
+ * Bulk number columns (thousands of values an event) are checked in one tight loop rather than a schema
+ * per element, and passed through as they are (not copied): consumers must not mutate payloads.
+ */
+export function numberColumn(what: 'finite' | 'integer' | 'index'): v.GenericSchema<number[]> {
+  const ok =
+    what === 'finite'
+      ? (x: unknown) => typeof x === 'number' && Number.isFinite(x)
+      : what === 'integer'
+        ? (x: unknown) => Number.isInteger(x)
+        : (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
+  const message = what === 'finite' ? 'an array of finite numbers' : what === 'integer' ? 'an array of integers' : 'an array of non-negative integers';
+  return v.custom<number[]>((input) => {
+    if (!Array.isArray(input)) return false;
+    for (let i = 0; i < input.length; i++) if (!ok(input[i])) return false;
+    return true;
+  }, `expected ${message}`);
+}
 
 export const BarWindowSchema = v.object({
   /** The symbols of the window; `s[i]` indexes into it. */
   symbols: v.array(v.string()),
-  s: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
-  t: v.array(epochMs),
-  o: v.array(num),
-  h: v.array(num),
-  l: v.array(num),
-  c: v.array(num),
-  v: v.array(num),
+  s: numberColumn('index'),
+  t: numberColumn('integer'),
+  o: numberColumn('finite'),
+  h: numberColumn('finite'),
+  l: numberColumn('finite'),
+  c: numberColumn('finite'),
+  v: numberColumn('finite'),
 });
 /** Bars ordered by (t, symbol). */
 export type BarWindow = v.InferOutput<typeof BarWindowSchema>;

@@ -36,29 +36,30 @@ export function buildEquityCurve(input: { bars: Iterable<Bar>; fills: readonly F
   let exposureBars = 0;
   let nextFill = 0;
   let current: number | null = null;
+  // Positions change only at fills, so their symbols are listed again only then (for…in on every
+  // one of 525,600 bars cost about half of the curve's time).
+  let held: string[] = [];
 
   const closePoint = (ts: number): void => {
     let equity = account.cash;
-    let exposed = false;
-    for (const symbol in account.positions) {
-      equity += account.positions[symbol]!.qty * marks.get(symbol)!;
-      exposed = true;
-    }
+    for (const symbol of held) equity += account.positions[symbol]!.qty * marks.get(symbol)!;
     t.push(ts);
     e.push(equity);
-    if (exposed) exposureBars++;
+    if (held.length > 0) exposureBars++;
   };
 
   for (const bar of input.bars) {
     if (bar.ts !== current) {
       if (current !== null) closePoint(current);
       current = bar.ts;
+      const before = nextFill;
       while (nextFill < input.fills.length && input.fills[nextFill]!.ts <= current) {
         const f = input.fills[nextFill++]!;
         applyFill(account, f.side, f.symbol, f.qty, f.price, f.fee);
         // Until the symbol's first close, a position is worth what was paid for it.
         if (!marks.has(f.symbol)) marks.set(f.symbol, f.price);
       }
+      if (nextFill !== before) held = Object.keys(account.positions);
     }
     marks.set(bar.symbol, bar.close);
   }

@@ -85,7 +85,8 @@ export function cancel(book: Book, orderId: string): RestingOrder | null {
 /**
  * Match the resting orders of `bar.symbol` decided before bar `barIndex` against the bar, in arrival
  * order. Mutates the book (filled and rejected orders leave it) and applies each fill to `account` at
- * once, so a later order sees the cash of an earlier fill. Allocation-free when nothing happens.
+ * once, so a later order sees the cash of an earlier fill. An empty book costs one length check; a
+ * book of other symbols' orders one pass over them; neither allocates (the shared empty result).
  */
 export function matchBar(book: Book, bar: Bar, barIndex: number, spec: FillSpec, account: Account): MatchEvent[] {
   const orders = book.orders;

@@ -25,7 +25,7 @@ import type { CandleSource } from '../../runtime/market-data/source.ts';
 import { cancel, matchBar, newBook, submit } from './fill-engine.ts';
 import { newAccount } from './portfolio.ts';
 import { computeResult } from './results.ts';
-import { emptyFills, type GretaState, type VenueAccount } from './state.ts';
+import { fillLine, type GretaState } from './state.ts';
 
 export const GRETA_TYPES = ['run.Started', 'backtest.*'] as const;
 
@@ -51,7 +51,8 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
           cash0: spec.cash,
           account: newAccount(spec.cash),
           book: newBook(),
-          fills: emptyFills(),
+          fills: '',
+          fill_count: 0,
           fill_seq: {},
           orders: 0,
         };
@@ -104,14 +105,8 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
                 continue;
               }
               const n = (a.fill_seq[req.order_id] = (a.fill_seq[req.order_id] ?? 0) + 1);
-              const f = a.fills;
-              f.sym.push(a.symbols.indexOf(req.symbol));
-              f.side.push(req.side === 'buy' ? 1 : -1);
-              f.q.push(m.qty);
-              f.p.push(m.price);
-              f.f.push(m.fee);
-              f.t.push(ts);
-              f.k.push(k);
+              a.fills += fillLine(a.symbols.indexOf(req.symbol), req.side === 'buy' ? 1 : -1, m.qty, m.price, m.fee, ts, k);
+              a.fill_count++;
               if (m.remaining === 0) delete a.fill_seq[req.order_id];
               const fill = { fill_id: `${req.order_id}:f${n}`, order_id: req.order_id, run_id: a.run_id, instance_id: instanceId, symbol: req.symbol, side: req.side, qty: m.qty, price: m.price, fee: m.fee, ts: new Date(ts).toISOString(), bar_index: k };
               emit(makeEvent(OrdersFilled, { fill, remaining: m.remaining, avg_price: m.order.avg_price }, producer, meta, event));

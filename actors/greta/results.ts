@@ -25,8 +25,13 @@ function* bars(w: BarWindow): Iterable<Bar> {
 }
 
 export function fillRecords(a: VenueAccount): FillRecord[] {
-  const f = a.fills;
-  return f.q.map((q, i) => ({ symbol: a.symbols[f.sym[i]!]!, side: f.side[i]! > 0 ? 'buy' : 'sell', qty: q, price: f.p[i]!, fee: f.f[i]!, ts: f.t[i]!, bar_index: f.k[i]! }));
+  const out: FillRecord[] = [];
+  for (const line of a.fills.split('\n')) {
+    if (line === '') continue;
+    const [sym, side, q, p, f, t, k] = line.split(',').map(Number) as [number, number, number, number, number, number, number];
+    out.push({ symbol: a.symbols[sym]!, side: side > 0 ? 'buy' : 'sell', qty: q, price: p, fee: f, ts: t, bar_index: k });
+  }
+  return out;
 }
 
 export function computeResult(a: VenueAccount, allBars: BarWindow, timeframe: Timeframe): InstanceResult {

@@ -25,7 +25,8 @@ import {
   type RunSpec,
 } from '../../protocol/index.ts';
 import { lastValues, newHistory, pushHistory } from './history.ts';
-import type { MarvinState, PendingBatch } from './state.ts';
+import { packNumbers, packWindow, unpackNumbers, unpackWindow, type Columns } from './packed.ts';
+import { initialMarvinState as initialMarvinStateStub, type MarvinState, type PendingBatch } from './state.ts';
 import type { OrderOptions, OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
 
 export const MARVIN_TYPES = ['clock.Tick', 'data.WindowReady', 'data.WindowChunk', 'data.WindowComplete', 'orders.*'] as const;
@@ -50,6 +51,55 @@ export function createMarvin(setup: MarvinSetup) {
   const runId = run.run_id;
   const historyCap = Math.max(1, strategy.history?.(params) ?? 1);
   const meta = { run_id: runId };
+  /** Parsed forms of the batches' JSON (ticks and windows), by the batch's first bar index; rebuilt from the state after a restart. */
+  const parsed = new Map<number, { ts: Float64Array; window: Columns | null }>();
+  const ticksOf = (b: PendingBatch): Float64Array => {
+    let c = parsed.get(b.bar_index);
+    if (!c) parsed.set(b.bar_index, (c = { ts: unpackNumbers(b.ts), window: null }));
+    return c.ts;
+  };
+  const windowOf = (b: PendingBatch): Columns => {
+    ticksOf(b);
+    const c = parsed.get(b.bar_index)!;
+    return (c.window ??= unpackWindow(b.window!));
+  };
+
+  const call: Call = { st: initialMarvinStateStub(), emit: () => {}, k: 0, ts: null, bars: undefined, plots: null };
+  const clock = { now: 0, barIndex: 0, timeframe: run.timeframe, iso: () => iso() };
+  const context: StrategyContext = {
+    clock,
+    params,
+    symbols,
+    bar: (s) => call.bars?.[symbolIndex(s)],
+    history: (field, n, s) => lastValues(call.st.history[symbols[symbolIndex(s)]!]!, field, n),
+    position: (s) => call.st.positions[s ?? primary]?.qty ?? 0,
+    avgPrice: (s) => call.st.positions[s ?? primary]?.avg_price ?? 0,
+    get cash() {
+      return call.st.cash;
+    },
+    openOrders(s) {
+      const orders = call.st.orders;
+      for (const _ in orders) return Object.values(orders).filter((o) => s === undefined || o.symbol === s);
+      return NO_ORDERS;
+    },
+    buy: (qty, o) => submit('buy', qty, o),
+    sell: (qty, o) => submit('sell', qty, o),
+    cancel(orderId, reason) {
+      const { st, k } = call;
+      if (!st.orders[orderId]) return;
+      call.emit(makeEvent(StrategyCancelRequest, { order_id: orderId, run_id: runId, instance_id: instanceId, bar_index: k, reason: reason ?? 'canceled by the strategy' }, producer, meta));
+      decide('cancel', reason ?? 'canceled by the strategy', orderId, {});
+      st.seq++;
+    },
+    plot(values) {
+      // Kept by reference until a decision needs it: most bars decide nothing.
+      call.plots = call.plots === null ? (values as Record<string, number>) : { ...call.plots, ...values };
+    },
+    note(action, reason, details) {
+      decide(action, reason, null, { ...(details ?? {}) });
+      call.st.seq++;
+    },
+  };
 
   return function handle(event: LoggedEvent, st: MarvinState, emit: (e: Envelope) => void): void {
     if (st.phase === 'done') return;
@@ -57,7 +107,7 @@ export function createMarvin(setup: MarvinSetup) {
     switch (event.type) {
       case 'clock.Tick':
         if (p.run_id !== runId) return;
-        st.batches.push({ bar_index: p.bar_index as number, ts: p.ts as number[], final: p.final as boolean, request_id: null, window: null, chunks: [], wpos: 0 });
+        st.batches.push({ bar_index: p.bar_index as number, ts: packNumbers(p.ts as number[]), n: (p.ts as number[]).length, final: p.final as boolean, request_id: null, window: null, chunks: [], wpos: 0 });
         break;
       case 'data.WindowReady':
       case 'data.WindowChunk':
@@ -65,12 +115,14 @@ export function createMarvin(setup: MarvinSetup) {
         if (p.instance_id !== instanceId) return;
         const b = st.batches.find((x) => x.request_id === p.request_id);
         if (!b || b.window) return;
-        if (event.type === 'data.WindowReady') b.window = p.window as BarWindow;
-        else if (event.type === 'data.WindowChunk') b.chunks.push(p.window as BarWindow);
+        let w: BarWindow | null = null;
+        if (event.type === 'data.WindowReady') w = p.window as BarWindow;
+        else if (event.type === 'data.WindowChunk') b.chunks.push(JSON.stringify(p.window));
         else {
-          b.window = concatWindows(b.chunks, symbols);
+          w = concatWindows(b.chunks.map((c) => JSON.parse(c) as BarWindow), symbols);
           b.chunks = [];
         }
+        if (w) b.window = packWindow(w);
         break;
       }
       case 'orders.Matched':
@@ -143,23 +195,25 @@ export function createMarvin(setup: MarvinSetup) {
       if (st.phase !== 'running') return;
       const b = st.batches[0];
       if (!b || !b.window) return;
-      if (st.pos >= b.ts.length) {
+      if (st.pos >= b.n) {
         if (b.final) return finish(st, emit, 'completed', null);
+        parsed.delete(b.bar_index);
         st.batches.shift();
         st.pos = 0;
         requestWindows(st, emit);
         continue;
       }
       const k = b.bar_index + st.pos;
-      const ts = b.ts[st.pos]!;
-      const w = b.window;
+      const ts = ticksOf(b)[st.pos]!;
+      const w = windowOf(b);
       // Bars of this tick, if the instance has any (a run's tick may carry another instance's symbols only).
       let any = false;
       let i = b.wpos;
-      while (i < w.t.length && w.t[i]! < ts) i++;
+      while (i < w.n && w.t[i]! < ts) i++;
       bars.fill(undefined);
-      for (; i < w.t.length && w.t[i] === ts; i++) {
-        bars[w.s[i]!] = { symbol: w.symbols[w.s[i]!]!, ts, open: w.o[i]!, high: w.h[i]!, low: w.l[i]!, close: w.c[i]!, volume: w.v[i]! };
+      for (; i < w.n && w.t[i] === ts; i++) {
+        const si = w.s[i]!;
+        bars[si] = { symbol: symbols[si]!, ts, open: w.o[i]!, high: w.h[i]!, low: w.l[i]!, close: w.c[i]!, volume: w.v[i]! };
         any = true;
       }
       if (any && hasOpenOrders(st) && st.matched < k) {
@@ -188,14 +242,15 @@ export function createMarvin(setup: MarvinSetup) {
       const b = st.batches[n]!;
       if (b.request_id !== null) continue;
       b.request_id = `${instanceId}:w${b.bar_index}`;
-      if (b.ts.length === 0) {
-        b.window = { symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] };
+      if (b.n === 0) {
+        b.window = packWindow({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] });
         continue;
       }
+      const ts = ticksOf(b);
       emit(
         makeEvent(
           StrategyFetchWindow,
-          { request_id: b.request_id, run_id: runId, instance_id: instanceId, symbols: [...symbols], timeframe: run.timeframe, from: b.ts[0]!, to: b.ts[b.ts.length - 1]!, bar_index: b.bar_index },
+          { request_id: b.request_id, run_id: runId, instance_id: instanceId, symbols: [...symbols], timeframe: run.timeframe, from: ts[0]!, to: ts[ts.length - 1]!, bar_index: b.bar_index },
           producer,
           meta,
         ),
@@ -211,97 +266,93 @@ export function createMarvin(setup: MarvinSetup) {
     st.phase = 'done';
     st.error = error;
     st.batches = [];
+    parsed.clear();
     emit(makeEvent(StrategyFinished, { run_id: runId, instance_id: instanceId, status, bars: st.bars, error }, producer, meta));
   }
 
   function lastTick(st: MarvinState): { k: number; ts: number | null } {
     const b: PendingBatch | undefined = st.batches[0];
-    if (!b || b.ts.length === 0) return { k: Math.max(0, (b?.bar_index ?? 1) - 1), ts: null };
-    return { k: b.bar_index + b.ts.length - 1, ts: b.ts[b.ts.length - 1]! };
+    if (!b || b.n === 0) return { k: Math.max(0, (b?.bar_index ?? 1) - 1), ts: null };
+    return { k: b.bar_index + b.n - 1, ts: ticksOf(b)[b.n - 1]! };
   }
 
   /** Call strategy code; a throw fails the instance (the actor goes on, the others are not disturbed). */
   function callback(st: MarvinState, emit: (e: Envelope) => void, k: number, ts: number | null, fn: (ctx: StrategyContext) => void, bars?: (Bar | undefined)[]): boolean {
-    const ctx = makeContext(st, emit, k, ts, bars);
+    call.st = st;
+    call.emit = emit;
+    call.k = k;
+    call.ts = ts;
+    call.bars = bars;
+    call.plots = null;
+    clock.now = ts ?? 0;
+    clock.barIndex = k;
     try {
-      fn(ctx);
+      fn(context);
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       const where = ts === null ? '' : ` on bar ${k} (${new Date(ts).toISOString()})`;
       finish(st, emit, 'failed', { code: 'strategy_error', message: `strategy ${strategy.name} threw${where}: ${message}`, details: { bar_index: k }, correlation_id: null });
       return false;
+    } finally {
+      call.bars = undefined;
     }
   }
 
-  function makeContext(st: MarvinState, emit: (e: Envelope) => void, k: number, ts: number | null, bars?: (Bar | undefined)[]): StrategyContext {
-    const now = ts ?? 0;
-    const iso = () => new Date(now).toISOString();
-    const symbolIndex = (s: string | undefined) => {
-      if (s === undefined) return 0;
-      const i = symbols.indexOf(s);
-      if (i < 0) throw new Error(`symbol ${s} is not one of this instance's symbols (${symbols.join(', ')})`);
-      return i;
-    };
-    let plots: Record<string, number> | null = null;
-    const decide = (action: string, reason: string, orderId: string | null, details: Record<string, unknown>) => {
-      const decisionId = `${instanceId}:d${st.seq}`;
-      emit(makeEvent(StrategyDecisionMade, { decision_id: decisionId, run_id: runId, instance_id: instanceId, ts: iso(), bar_index: k, action, reason, order_id: orderId, details: plots ? { ...details, plots } : details }, producer, meta));
-    };
-    const submit = (side: 'buy' | 'sell', qty: number, o: (OrderOptions & { symbol?: string }) | undefined): string => {
-      if (ts === null) throw new Error(`${side}() may only be called from onBar or onOrderUpdate after a bar`);
-      if (!(qty > 0) || !Number.isFinite(qty)) throw new Error(`${side}(${qty}): the quantity must be a positive number`);
-      const symbol = symbols[symbolIndex(o?.symbol)]!;
-      const type = o?.type ?? 'market';
-      const order: OrderRequest = {
-        order_id: `${instanceId}:o${st.seq}`,
-        run_id: runId,
-        instance_id: instanceId,
-        symbol,
-        side,
-        qty,
-        type,
-        limit_price: type === 'limit' || type === 'stop_limit' ? (o?.limit ?? null) : null,
-        stop_price: type === 'stop' || type === 'stop_limit' ? (o?.stop ?? null) : null,
-        decided_at: iso(),
-        bar_index: k,
-      };
-      if ((type === 'limit' || type === 'stop_limit') && !(order.limit_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.limit > 0`);
-      if ((type === 'stop' || type === 'stop_limit') && !(order.stop_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.stop > 0`);
-      emit(makeEvent(StrategyPlaceRequest, { order }, producer, meta));
-      decide(side, o?.reason ?? `${side} ${qty} ${symbol} (${type})`, order.order_id, { qty, type, limit: order.limit_price, stop: order.stop_price });
-      st.seq++;
-      st.orders[order.order_id] = { order_id: order.order_id, symbol, side, type, qty, filled_qty: 0, limit_price: order.limit_price, stop_price: order.stop_price, status: 'new', bar_index: k };
-      return order.order_id;
-    };
-    return {
-      clock: { now, barIndex: k, timeframe: run.timeframe, iso },
-      params,
-      symbols,
-      bar: (s) => bars?.[symbolIndex(s)],
-      history: (field, n, s) => lastValues(st.history[symbols[symbolIndex(s)]!]!, field, n),
-      position: (s) => st.positions[s ?? primary]?.qty ?? 0,
-      avgPrice: (s) => st.positions[s ?? primary]?.avg_price ?? 0,
-      get cash() {
-        return st.cash;
-      },
-      openOrders: (s) => Object.values(st.orders).filter((o) => s === undefined || o.symbol === s),
-      buy: (qty, o) => submit('buy', qty, o),
-      sell: (qty, o) => submit('sell', qty, o),
-      cancel(orderId, reason) {
-        const order = st.orders[orderId];
-        if (!order) return;
-        emit(makeEvent(StrategyCancelRequest, { order_id: orderId, run_id: runId, instance_id: instanceId, bar_index: k, reason: reason ?? 'canceled by the strategy' }, producer, meta));
-        decide('cancel', reason ?? 'canceled by the strategy', orderId, {});
-        st.seq++;
-      },
-      plot(values) {
-        plots = { ...(plots ?? {}), ...values };
-      },
-      note(action, reason, details) {
-        decide(action, reason, null, { ...(details ?? {}) });
-        st.seq++;
-      },
-    };
+  // One context for every call (a bar per microsecond leaves no room for allocating one per bar): its
+  // methods read the call in progress from `call`.
+  function symbolIndex(s: string | undefined): number {
+    if (s === undefined) return 0;
+    const i = symbols.indexOf(s);
+    if (i < 0) throw new Error(`symbol ${s} is not one of this instance's symbols (${symbols.join(', ')})`);
+    return i;
   }
+  function iso(): string {
+    return new Date(call.ts ?? 0).toISOString();
+  }
+  function decide(action: string, reason: string, orderId: string | null, details: Record<string, unknown>): void {
+    const { st, k } = call;
+    const decisionId = `${instanceId}:d${st.seq}`;
+    call.emit(makeEvent(StrategyDecisionMade, { decision_id: decisionId, run_id: runId, instance_id: instanceId, ts: iso(), bar_index: k, action, reason, order_id: orderId, details: call.plots ? { ...details, plots: { ...call.plots } } : details }, producer, meta));
+  }
+  function submit(side: 'buy' | 'sell', qty: number, o: (OrderOptions & { symbol?: string }) | undefined): string {
+    const { st, k, ts } = call;
+    if (ts === null) throw new Error(`${side}() may only be called from onBar or onOrderUpdate after a bar`);
+    if (!(qty > 0) || !Number.isFinite(qty)) throw new Error(`${side}(${qty}): the quantity must be a positive number`);
+    const symbol = symbols[symbolIndex(o?.symbol)]!;
+    const type = o?.type ?? 'market';
+    const order: OrderRequest = {
+      order_id: `${instanceId}:o${st.seq}`,
+      run_id: runId,
+      instance_id: instanceId,
+      symbol,
+      side,
+      qty,
+      type,
+      limit_price: type === 'limit' || type === 'stop_limit' ? (o?.limit ?? null) : null,
+      stop_price: type === 'stop' || type === 'stop_limit' ? (o?.stop ?? null) : null,
+      decided_at: iso(),
+      bar_index: k,
+    };
+    if ((type === 'limit' || type === 'stop_limit') && !(order.limit_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.limit > 0`);
+    if ((type === 'stop' || type === 'stop_limit') && !(order.stop_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.stop > 0`);
+    call.emit(makeEvent(StrategyPlaceRequest, { order }, producer, meta));
+    decide(side, o?.reason ?? `${side} ${qty} ${symbol} (${type})`, order.order_id, { qty, type, limit: order.limit_price, stop: order.stop_price });
+    st.seq++;
+    st.orders[order.order_id] = { order_id: order.order_id, symbol, side, type, qty, filled_qty: 0, limit_price: order.limit_price, stop_price: order.stop_price, status: 'new', bar_index: k };
+    return order.order_id;
+  }
+}
+
+const NO_ORDERS: readonly OrderView[] = Object.freeze([]);
+
+/** The call in progress, read by the one context object's methods. */
+interface Call {
+  st: MarvinState;
+  emit: (e: Envelope) => void;
+  k: number;
+  ts: number | null;
+  bars: (Bar | undefined)[] | undefined;
+  /** The latest plot() values of this call (merged); attached to the decisions it makes. */
+  plots: Record<string, number> | null;
 }

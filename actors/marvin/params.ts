@@ -132,7 +132,7 @@ function axisValues(name: string, spec: string): (string | number)[] {
     if (step < 1) throw invalid(`the step of ${name}=${spec} must be an integer ≥ 1`, name, spec, 'from..to:step with step ≥ 1');
     if (from > to) throw invalid(`the range of ${name}=${spec} is empty: write the smaller bound first (${to}..${from})`, name, spec, 'from..to with from ≤ to');
     const count = Math.floor((to - from) / step) + 1;
-    if (count > MAX_GRID_COMBINATIONS) throw tooBig(`${name}=${spec} alone has ${count} values`);
+    if (count > MAX_GRID_COMBINATIONS) throw tooBig(`${name}=${spec} alone has ${count.toLocaleString('en-US')} values`);
     return Array.from({ length: count }, (_, i) => from + i * step);
   }
   if (spec.includes('..')) {
@@ -165,7 +165,7 @@ export function parseParamGrid(list: readonly string[]): Record<string, string |
     axes.push([name, axisValues(name, spec)]);
   }
   const total = axes.reduce((n, [, values]) => n * values.length, 1);
-  if (total > MAX_GRID_COMBINATIONS) throw tooBig(`${axes.map(([n, v]) => `${n}: ${v.length}`).join(' × ')} = ${total}`);
+  if (total > MAX_GRID_COMBINATIONS) throw tooBig(`${axes.map(([n, v]) => `${n}: ${v.length}`).join(' × ')} = ${total.toLocaleString('en-US')}`);
   let combos: Record<string, string | number>[] = [{}];
   for (const [name, values] of axes) combos = combos.flatMap((c) => values.map((value) => ({ ...c, [name]: value })));
   return combos;

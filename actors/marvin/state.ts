@@ -1,17 +1,26 @@
 // Marvin's state: everything an instance must remember between events, JSON-serialisable, snapshotted
 // with the actor's offset in the same transaction (so a restart resumes exactly after the last batch).
-import type { BarWindow, ErrorModel } from '../../protocol/index.ts';
+import type { ErrorModel } from '../../protocol/index.ts';
 import type { OrderView } from './strategy.ts';
 import type { History } from './history.ts';
 
-/** A tick batch received from the clock, with the window of bars that serves it once it arrives. */
+/**
+ * A tick batch received from the clock, with the window of bars that serves it once it arrives. The
+ * tick times and the window are kept packed (packed.ts): the snapshot taken with every batch then copies
+ * one short string instead of thousands of numbers (a strategy waiting on its orders commits once per
+ * bar); the engine works on an unpacked copy it caches.
+ */
 export type PendingBatch = {
   bar_index: number;
-  ts: number[];
+  /** The ticks' bar starts, packed. */
+  ts: string;
+  /** How many ticks. */
+  n: number;
   final: boolean;
   request_id: string | null;
-  window: BarWindow | null;
-  chunks: BarWindow[];
+  /** The window, packed, once it has arrived (chunks: JSON parts until the last one). */
+  window: string | null;
+  chunks: string[];
   /** Next unread bar of `window`. */
   wpos: number;
 };

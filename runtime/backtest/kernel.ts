@@ -1,50 +1,64 @@
-// The memory kernel: the very actors of a backtest (router, clock, Greta, one Marvin per instance) on
-// the memory event log, in one thread, with bars from memory. Same handlers, same consumer algorithm as
-// the Postgres pipeline, so the results are identical (a parity test shows it); used by sweeps, tests
-// and the kernel benchmark.
+// The memory kernel: the very actors of a backtest (router, clock, Greta, one Marvin per instance) in one
+// thread, bars from memory. Same handlers as the Postgres pipeline, so the results are identical (a
+// parity test shows it). Two transports: the synchronous bus (default: sweeps, the kernel benchmark) and
+// the memory EventLog (the same consumer algorithm as Postgres: offsets, batches, snapshots).
 import { makeEvent, RunCreated, RunStartRequested, type LoggedEvent, type RunSpec } from '../../protocol/index.ts';
-import { createClockHandler, CLOCK_TYPES } from '../../actors/clock/handler.ts';
-import { initialClockState } from '../../actors/clock/backtest-clock.ts';
-import { createGretaHandler, GRETA_TYPES } from '../../actors/greta/handler.ts';
-import { initialGretaState } from '../../actors/greta/state.ts';
-import { MARVIN_TYPES } from '../../actors/marvin/engine.ts';
-import { marvinFor } from '../../actors/marvin/setup.ts';
-import { initialMarvinState, type MarvinState } from '../../actors/marvin/state.ts';
-import { createRouterHandler, ROUTER_TYPES } from '../../actors/router/handler.ts';
-import { initialRouterState } from '../../actors/router/runs.ts';
-import { createMemoryEventLog, type MemoryEventLog } from '../eventlog/memory.ts';
+import { createMemoryEventLog } from '../eventlog/memory.ts';
 import type { Consumer } from '../eventlog/types.ts';
 import type { CandleSource } from '../market-data/source.ts';
+import { marvinActor, singletonActors } from './actors.ts';
+import { createBus } from './bus.ts';
 import { COLLECTED_TYPES, createCollector } from './collect.ts';
 import type { BacktestResult } from './result.ts';
 
 export interface KernelOptions {
-  /** Events per consumer batch (default 500, as the actors). */
-  readonly batchSize?: number;
-  /** Called with every event the collector sees (tests: progress, look-ahead checks). */
+  readonly transport?: 'bus' | 'eventlog';
+  /** Called with every event the result collector sees (tests: look-ahead checks, progress). */
   readonly onEvent?: (event: LoggedEvent) => void;
 }
 
-export interface KernelRun {
-  readonly result: BacktestResult;
-  /** The log, for tests that inspect the events. */
-  readonly log: MemoryEventLog;
+export async function runInMemory(spec: RunSpec, source: CandleSource, options: KernelOptions = {}): Promise<BacktestResult> {
+  return options.transport === 'eventlog' ? onEventLog(spec, source, options) : onBus(spec, source, options);
 }
 
-export async function runInMemory(spec: RunSpec, source: CandleSource, options: KernelOptions = {}): Promise<KernelRun> {
+const starting = (spec: RunSpec) => [makeEvent(RunCreated, { spec }, 'kernel', { run_id: spec.run_id }), makeEvent(RunStartRequested, { run_id: spec.run_id }, 'kernel', { run_id: spec.run_id })];
+
+async function onBus(spec: RunSpec, source: CandleSource, options: KernelOptions): Promise<BacktestResult> {
+  const bus = createBus();
+  const collector = createCollector(spec);
+  for (const a of singletonActors(source)) bus.subscribe(a.name, a.types, a.initialState(), a.handler);
+  const marvins = new Map<string, { stop(): void }>();
+  bus.subscribe('supervisor', ['actor.Spawn', 'actor.Kill'], null, (event) => {
+    const p = event.payload as { actor_id: string; kind: string; config: Record<string, unknown> };
+    if (event.type === 'actor.Kill') {
+      marvins.get(p.actor_id)?.stop();
+      marvins.delete(p.actor_id);
+      return;
+    }
+    const m = marvins.has(p.actor_id) ? null : marvinActor(p);
+    if (m) marvins.set(p.actor_id, bus.subscribe(m.name, m.types, m.initialState(), m.handler));
+  });
+  bus.subscribe('collector', COLLECTED_TYPES, null, (event) => {
+    collector.add(event);
+    options.onEvent?.(event);
+  });
+  bus.publish(starting(spec));
+  await bus.drain(() => collector.settled);
+  if (!collector.settled) throw new Error(`run ${spec.run_id} stalled: the kernel ran out of events before the run settled (${bus.dispatched} events)`);
+  return collector.result();
+}
+
+async function onEventLog(spec: RunSpec, source: CandleSource, options: KernelOptions): Promise<BacktestResult> {
   const log = createMemoryEventLog();
-  const candles = () => source;
-  const batchSize = options.batchSize ?? 500;
+  const collector = createCollector(spec);
   const consumers: Consumer[] = [];
   const marvins = new Map<string, Consumer>();
-  const collector = createCollector(spec);
   let settle!: () => void;
   let fail!: (error: unknown) => void;
   const settled = new Promise<void>((resolve, reject) => {
     settle = resolve;
     fail = reject;
   });
-
   const watch = (c: Consumer) => {
     void c.done.then(
       (exit) => exit.reason !== 'stopped' && fail(new Error(`consumer ${c.name} ended: ${exit.reason}`)),
@@ -52,28 +66,19 @@ export async function runInMemory(spec: RunSpec, source: CandleSource, options: 
     );
     return c;
   };
-  const common = { batchSize, onHandlerError: 'crash' as const, maxAttempts: 1, pollIntervalMs: 60_000 };
-
-  consumers.push(watch(log.subscribe({ ...common, name: 'router', types: ROUTER_TYPES, initialState: initialRouterState }, createRouterHandler('router'))));
-  consumers.push(watch(log.subscribe({ ...common, name: 'clock', types: CLOCK_TYPES, initialState: initialClockState }, createClockHandler('clock', candles))));
-  consumers.push(watch(log.subscribe({ ...common, name: 'greta', types: GRETA_TYPES, initialState: initialGretaState }, createGretaHandler('greta', candles))));
-  // The supervisor's part: spawn and kill the instances' Marvin actors as the router asks.
+  const common = { onHandlerError: 'crash' as const, maxAttempts: 1, pollIntervalMs: 60_000 };
+  for (const a of singletonActors(source)) consumers.push(watch(log.subscribe({ ...common, name: a.name, types: a.types, initialState: a.initialState }, a.handler)));
   consumers.push(
     watch(
       log.subscribe({ ...common, name: 'supervisor', types: ['actor.Spawn', 'actor.Kill'], initialState: () => null }, (event) => {
-        const p = event.payload as { actor_id: string; kind?: string; config?: { run: RunSpec; instance_id: string } };
+        const p = event.payload as { actor_id: string; kind: string; config: Record<string, unknown> };
         if (event.type === 'actor.Kill') {
           void marvins.get(p.actor_id)?.stop();
           marvins.delete(p.actor_id);
           return;
         }
-        if (p.kind !== 'marvin' || marvins.has(p.actor_id)) return;
-        const marvin = marvinFor(p.config!.run, p.config!.instance_id, p.actor_id);
-        const c = log.subscribe<MarvinState>(
-          { ...common, name: p.actor_id, types: MARVIN_TYPES, initialState: initialMarvinState, startAfter: event.cursor },
-          (e, ctx) => marvin(e, ctx.state, (out) => ctx.emit(out)),
-        );
-        marvins.set(p.actor_id, watch(c));
+        const m = marvins.has(p.actor_id) ? null : marvinActor(p);
+        if (m) marvins.set(p.actor_id, watch(log.subscribe({ ...common, name: m.name, types: m.types, initialState: m.initialState, startAfter: event.cursor }, m.handler)));
       }),
     ),
   );
@@ -86,14 +91,11 @@ export async function runInMemory(spec: RunSpec, source: CandleSource, options: 
       }),
     ),
   );
-
   try {
     await Promise.all(consumers.map((c) => c.ready));
-    await log.transaction(async (tx) => {
-      await tx.append([makeEvent(RunCreated, { spec }, 'kernel', { run_id: spec.run_id }), makeEvent(RunStartRequested, { run_id: spec.run_id }, 'kernel', { run_id: spec.run_id })]);
-    });
+    await log.publish(starting(spec));
     await settled;
-    return { result: collector.result(), log };
+    return collector.result();
   } finally {
     await Promise.all([...consumers, ...marvins.values()].map((c) => c.stop()));
     await log.close();

@@ -1,5 +1,6 @@
 import { compareCursors, toErrorModel, validateEnvelope, type Cursor, type Envelope, type ErrorModel, type LoggedEvent } from '../../protocol/index.ts';
 import { assertAppendable } from './appendable.ts';
+import { KEEP_STATE } from './store.ts';
 import type { DeadLetter, RawLogRow, ConsumerStore } from './store.ts';
 import type { Consumer, ConsumerExit, ConsumerOptions, ConsumerStats, EventHandler, HandlerContext } from './types.ts';
 import { SupersededError } from './types.ts';
@@ -96,7 +97,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
    */
   async function commitBatch(rows: readonly RawLogRow[], end: Cursor = rows[rows.length - 1]!.cursor): Promise<void> {
     const started = performance.now();
-    const working = structuredClone(state);
+    // An offset-only move (no wanted rows) runs no handler: the state is neither copied nor rewritten.
+    const offsetOnly = rows.length === 0;
+    const working = offsetOnly ? state : structuredClone(state);
     let handled = 0;
     let finalState: S = working;
     const emitted = await store.transaction(async (tx) => {
@@ -129,7 +132,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       if (queue.length > 0) await tx.append(queue);
       if (dead.length > 0) await tx.deadLetter(dead);
       finalState = ctx.state;
-      const outcome = await tx.advance(cursor, end, finalState, rows.length);
+      const outcome = await tx.advance(cursor, end, offsetOnly ? KEEP_STATE : finalState, rows.length);
       if (outcome !== 'ok') throw new SupersededError(outcome);
       for (const d of dead) notice({ type: 'dead_letter', position: d.row.cursor.position, error: d.error });
       stats.deadLetters += dead.length;

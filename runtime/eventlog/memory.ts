@@ -3,7 +3,7 @@
 import { compareCursors, type Cursor, type Envelope } from '../../protocol/index.ts';
 import { assertAppendable } from './appendable.ts';
 import { runConsumerLoop } from './consumer-loop.ts';
-import type { AdvanceOutcome, ConsumerStore, ConsumerTransaction, DeadLetter, RawLogRow } from './store.ts';
+import { KEEP_STATE, type AdvanceOutcome, type ConsumerStore, type ConsumerTransaction, type DeadLetter, type RawLogRow } from './store.ts';
 import { SupersededError, typeMatches, type ConsumerLag, type EventLog, type LogTransaction } from './types.ts';
 import { WakeSignal } from './wake-signal.ts';
 
@@ -44,11 +44,15 @@ export function createMemoryEventLog(): MemoryEventLog {
       for (const e of staged.events) {
         if (ids.has(e.id)) continue; // appending an id twice is a no-op, as ON CONFLICT DO NOTHING
         ids.add(e.id);
-        rows.push({ cursor: { tx, position: BigInt(rows.length + 1) }, raw: structuredClone(e) as unknown as Record<string, unknown> });
+        rows.push({ cursor: { tx, position: BigInt(rows.length + 1) }, raw: e as unknown as Record<string, unknown> }); // cloned when staged
       }
     }
     dead.push(...staged.dead);
-    if (staged.advance) offsets.set(staged.advance.consumer, { cursor: staged.advance.next, state: structuredClone(staged.advance.state) });
+    // The snapshot is kept as it is: the consumer loop hands its handler a copy of the state, never this object.
+    if (staged.advance) {
+      const keep = staged.advance.state === KEEP_STATE;
+      offsets.set(staged.advance.consumer, { cursor: staged.advance.next, state: keep ? offsets.get(staged.advance.consumer)?.state ?? null : staged.advance.state });
+    }
     if (staged.events.length > 0) for (const s of signals) s.wake();
   }
 

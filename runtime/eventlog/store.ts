@@ -37,7 +37,7 @@ export interface ConsumerTransaction {
   /** Events already checked with assertAppendable (when they were emitted). */
   append(events: readonly Envelope[]): Promise<void>;
   deadLetter(items: readonly DeadLetter[]): Promise<void>;
-  /** Compare-and-set: moves the offset from `prev` to `next` only if it is still at `prev` (and the lease holds). */
+  /** Compare-and-set: moves the offset from `prev` to `next` only if it is still at `prev` (and the lease holds). `KEEP_STATE`: leave the stored snapshot as it is. */
   advance(prev: Cursor, next: Cursor, state: unknown, handled: number): Promise<AdvanceOutcome>;
 }
 
@@ -60,3 +60,6 @@ export interface ConsumerStore {
   isInfrastructureError(error: unknown): boolean;
   close(): Promise<void>;
 }
+
+/** Passed as the state of an offset-only advance (no handler ran): the stored snapshot stays as it is. */
+export const KEEP_STATE: unique symbol = Symbol('keep state');

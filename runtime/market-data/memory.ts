@@ -66,6 +66,19 @@ export function createMemoryCandleSource(): MemoryCandleSource {
     },
 
     async window(symbols, timeframe, fromMs, toMs) {
+      if (symbols.length === 1) {
+        // One symbol: a slice of each column.
+        const s = series(symbols[0]!, timeframe);
+        if (!s) return emptyWindow(symbols);
+        const a = lowerBound(s.t, fromMs);
+        const b = lowerBound(s.t, toMs + 1);
+        const slice = (col: ArrayLike<number>) => {
+          const out = new Array<number>(Math.max(0, b - a));
+          for (let i = a; i < b; i++) out[i - a] = col[i]!;
+          return out;
+        };
+        return { symbols: [...symbols], s: new Array<number>(Math.max(0, b - a)).fill(0), t: slice(s.t), o: slice(s.o), h: slice(s.h), l: slice(s.l), c: slice(s.c), v: slice(s.v) };
+      }
       const w: BarWindow = emptyWindow(symbols);
       const cursors = symbols.map((sym) => {
         const s = series(sym, timeframe);

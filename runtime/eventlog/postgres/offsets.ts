@@ -1,7 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
 import type { Cursor } from '../../../protocol/index.ts';
-import type { AdvanceOutcome, LoadedOffset } from '../store.ts';
+import { KEEP_STATE, type AdvanceOutcome, type LoadedOffset } from '../store.ts';
 import type { Fencing } from '../types.ts';
 
 const OffsetRow = v.object({ tx: v.string(), position: v.bigint(), state: v.unknown(), failing_event: v.nullable(v.string()), failing_attempts: v.number() });
@@ -47,7 +47,7 @@ export async function advanceOffset(
     : sql.fragment``;
   const updated = await db.query(sql.unsafe`
     UPDATE consumer_offsets
-    SET tx = ${next.tx.toString()}::xid8, position = ${next.position.toString()}::int8, state = ${sql.jsonb(state ?? null)},
+    SET tx = ${next.tx.toString()}::xid8, position = ${next.position.toString()}::int8, ${state === KEEP_STATE ? sql.fragment`` : sql.fragment`state = ${sql.jsonb((state ?? null) as never)},`}
         handled = handled + ${handled}, updated_at = now()
     WHERE consumer = ${consumer} AND tx = ${prev.tx.toString()}::xid8 AND position = ${prev.position.toString()}::int8 ${lease}`);
   if (updated.rowCount === 1) return 'ok';
