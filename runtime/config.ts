@@ -19,6 +19,7 @@ const Env = v.object({
   WEAVER_RESTART_PERIOD_MS: v.optional(Int(100), '60000'),
   WEAVER_WORKER_MAX_OLD_MB: v.optional(Int(16), '256'),
   WEAVER_DEFAULT_ACTORS: v.optional(v.string(), 'pinger,ponger'),
+  WEAVER_DEMO_DATA: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'true'),
 });
 
 export interface Config {
@@ -34,6 +35,8 @@ export interface Config {
   restartPeriodMs: number;
   workerMaxOldMb: number;
   defaultActors: string[];
+  /** Seed demo candles at start when the candles table is empty. */
+  demoData: boolean;
 }
 
 /** Read the configuration from the environment (and `.env` if present); a bad value names the variable. */
@@ -59,6 +62,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     restartPeriodMs: e.WEAVER_RESTART_PERIOD_MS,
     workerMaxOldMb: e.WEAVER_WORKER_MAX_OLD_MB,
     defaultActors: e.WEAVER_DEFAULT_ACTORS.split(',').map((s) => s.trim()).filter(Boolean),
+    demoData: e.WEAVER_DEMO_DATA === 'true',
   };
 }
 

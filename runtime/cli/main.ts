@@ -1,8 +1,9 @@
 // The `weaver` command line: parses arguments with commander, runs one command, and turns every failure
-// into one line on stderr and a documented exit code (exit-codes.ts). Commands only append actor.*
-// commands to the log or read tables; the supervisor alone acts.
+// into one line on stderr and a documented exit code (exit-codes.ts). Commands append actor.* commands
+// to the log, read tables, or write candles (`data`); the supervisor alone acts on actors.
 import { Command, CommanderError } from 'commander';
 import { registerActors } from './actors.ts';
+import { registerData } from './data.ts';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { registerMigrate } from './migrate.ts';
 import { errorJson, reportError, wantsJson } from './output.ts';
@@ -27,6 +28,7 @@ registerStart(program);
 registerMigrate(program);
 registerStatus(program);
 registerActors(program);
+registerData(program);
 
 let code: number;
 try {

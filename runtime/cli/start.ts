@@ -6,6 +6,7 @@ import { WeaverError } from '../../protocol/index.ts';
 import type { Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
+import { seedDemoDataIfEmpty } from '../data/seed.ts';
 import { redactUrl } from '../db/pool.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/index.ts';
@@ -22,6 +23,7 @@ export function registerStart(program: Command): void {
       'after',
       '\nWithout DATABASE_URL an embedded Postgres keeps its data under WEAVER_HOME (default .weaver).\n' +
         'WEAVER_DEFAULT_ACTORS (default pinger,ponger) lists the actors to create if missing; each id is its kind.\n' +
+        'On a database without candles it first writes a year of 1m demo bars (~30 s; WEAVER_DEMO_DATA=false skips it).\n' +
         'Ctrl-C (SIGINT), SIGTERM or SIGHUP (a closed terminal) shuts down gracefully; a second one exits at once.\n\n' +
         'Examples:\n  $ npx weaver start\n  $ DATABASE_URL=postgres://weaver:secret@localhost:5432/weaver WEAVER_DEFAULT_ACTORS=pinger npx weaver start',
     )
@@ -38,9 +40,11 @@ async function runStart(): Promise<void> {
   let supervisor: Supervisor | null = null;
   let shuttingDown = false;
   let startup: Promise<void> = Promise.resolve();
+  const seeding = new AbortController(); // Ctrl-C stops the demo seed within a batch; it rolls back
 
   const signals = onShutdownSignal(log, async () => {
     shuttingDown = true;
+    seeding.abort();
     await startup.catch(() => {}); // a step in flight finishes first; the steps after it are skipped
     await supervisor?.stop();
     if (db?.embedded) log.info('stopping embedded Postgres…');
@@ -53,6 +57,9 @@ async function runStart(): Promise<void> {
     if (shuttingDown) return;
     const applied = await migrate(db.url, (msg) => log.debug(msg));
     log.info(applied.length ? `applied migrations: ${applied.join(', ')}` : 'migrations: up to date');
+    if (shuttingDown) return;
+    // Before the supervisor: its long transaction would hold back every consumer's horizon meanwhile.
+    if (config.demoData) await seedDemoDataIfEmpty({ url: db.url, logger: log, signal: seeding.signal });
     if (shuttingDown) return;
     supervisor = await startSupervisor({ config, databaseUrl: db.url, log });
     if (shuttingDown) return;

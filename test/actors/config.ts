@@ -5,6 +5,6 @@ export function testConfig(over: Partial<Config> = {}): Config {
   return {
     databaseUrl: undefined, home: '.weaver', logLevel: 'error', supervisorId: undefined,
     leaseTtlMs: 2000, heartbeatMs: 100, hangTimeoutMs: 1000, pollIntervalMs: 50,
-    restartIntensity: 5, restartPeriodMs: 60_000, workerMaxOldMb: 64, defaultActors: [], ...over,
+    restartIntensity: 5, restartPeriodMs: 60_000, workerMaxOldMb: 64, defaultActors: [], demoData: false, ...over,
   };
 }
