@@ -18,7 +18,7 @@ const Env = v.object({
   WEAVER_RESTART_INTENSITY: v.optional(Int(1), '5'),
   WEAVER_RESTART_PERIOD_MS: v.optional(Int(100), '60000'),
   WEAVER_WORKER_MAX_OLD_MB: v.optional(Int(16), '256'),
-  WEAVER_DEFAULT_ACTORS: v.optional(v.string(), 'pinger,ponger'),
+  WEAVER_DEFAULT_ACTORS: v.optional(v.string(), 'router,clock,greta,walle'),
   WEAVER_DEMO_DATA: v.optional(v.picklist(['true', 'false'], 'must be true or false'), 'true'),
 });
 

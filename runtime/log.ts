@@ -11,9 +11,11 @@ export type { Logger };
 export function createLogger(name: string, bindings: Record<string, unknown> = {}): Logger {
   const level = process.env.WEAVER_LOG_LEVEL ?? 'info';
   const format = process.env.WEAVER_LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
+  // WEAVER_LOG_FD=2: commands whose stdout is their result (weaver backtest --json) log to stderr.
+  const fd = process.env.WEAVER_LOG_FD === '2' ? 2 : 1;
   const options = { name, level, base: { ...bindings }, timestamp: pino.stdTimeFunctions.isoTime };
   if (format === 'pretty') {
-    return pino(options, pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+    return pino(options, pretty({ sync: true, colorize: true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l', destination: fd }));
   }
-  return pino(options, pino.destination({ fd: 1, sync: false }));
+  return pino(options, pino.destination({ fd, sync: false }));
 }

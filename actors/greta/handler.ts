@@ -144,8 +144,9 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
             entry_price: t.entry_price,
             exit_price: t.exit_price,
             qty: t.qty,
-            pnl: t.pnl,
-            fees: t.fees,
+            // + 0 turns -0 into 0: a numeric column has no negative zero, and results must compare equal.
+            pnl: t.pnl + 0,
+            fees: t.fees + 0,
           }));
           emit(makeEvent(BacktestTrades, { run_id: a.run_id, instance_id: instanceId, trades }, producer, meta, event));
         }

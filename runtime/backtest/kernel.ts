@@ -13,9 +13,12 @@ import type { BacktestResult } from './result.ts';
 
 export interface KernelOptions {
   readonly transport?: 'bus' | 'eventlog';
-  /** Called with every event the result collector sees (tests: look-ahead checks, progress). */
+  /** Called with every event the result collector sees, and every strategy.DecisionMade (tests: look-ahead checks, progress). */
   readonly onEvent?: (event: LoggedEvent) => void;
 }
+
+/** The collector's types, and the decisions when someone watches (what a strategy noted on each bar). */
+const watchedTypes = (options: KernelOptions): readonly string[] => (options.onEvent ? [...COLLECTED_TYPES, 'strategy.DecisionMade'] : COLLECTED_TYPES);
 
 export async function runInMemory(spec: RunSpec, source: CandleSource, options: KernelOptions = {}): Promise<BacktestResult> {
   return options.transport === 'eventlog' ? onEventLog(spec, source, options) : onBus(spec, source, options);
@@ -38,7 +41,7 @@ async function onBus(spec: RunSpec, source: CandleSource, options: KernelOptions
     const m = marvins.has(p.actor_id) ? null : marvinActor(p);
     if (m) marvins.set(p.actor_id, bus.subscribe(m.name, m.types, m.initialState(), m.handler));
   });
-  bus.subscribe('collector', COLLECTED_TYPES, null, (event) => {
+  bus.subscribe('collector', watchedTypes(options), null, (event) => {
     collector.add(event);
     options.onEvent?.(event);
   });
@@ -84,7 +87,7 @@ async function onEventLog(spec: RunSpec, source: CandleSource, options: KernelOp
   );
   consumers.push(
     watch(
-      log.subscribe({ ...common, name: 'collector', types: [...COLLECTED_TYPES], initialState: () => null }, (event) => {
+      log.subscribe({ ...common, name: 'collector', types: [...watchedTypes(options)], initialState: () => null }, (event) => {
         collector.add(event);
         options.onEvent?.(event);
         if (collector.settled) settle();

@@ -26,6 +26,9 @@ export interface BacktestRequest {
 }
 
 const DAY = 86_400_000;
+/** The bounds of an open range (Postgres timestamps cannot go as far as JavaScript dates). */
+const OPEN_FROM = Date.UTC(1800, 0, 1);
+const OPEN_TO = Date.UTC(2300, 0, 1);
 
 /** `2006-01-02` (a whole UTC day) or an ISO timestamp with a zone → epoch ms; `end` takes a date's last instant. */
 export function parseDate(text: string, flag: string, end: boolean): number {
@@ -86,18 +89,22 @@ export function buildRunSpec(req: BacktestRequest): RunSpec {
  */
 export async function fitToData(spec: RunSpec, source: CandleSource): Promise<RunSpec> {
   const symbols = [...new Set(spec.instances.flatMap((i) => i.symbols))];
-  const lo = spec.from ? Date.parse(spec.from) : -8.64e15;
-  const hi = spec.to ? Date.parse(spec.to) : 8.64e15;
+  const lo = spec.from ? Date.parse(spec.from) : OPEN_FROM;
+  const hi = spec.to ? Date.parse(spec.to) : OPEN_TO;
   const cover = await source.coverage(symbols, spec.timeframe, lo, hi);
   const missing = cover.filter((c) => c.bars === 0);
   if (missing.length > 0) {
-    const anyTime = await source.coverage(missing.map((m) => m.symbol), spec.timeframe, -8.64e15, 8.64e15);
+    const stored = await source.stored(missing.map((m) => m.symbol));
     const what = missing
       .map((m) => {
-        const all = anyTime.find((a) => a.symbol === m.symbol);
-        return all && all.bars > 0
-          ? `${m.symbol} has ${all.bars} ${spec.timeframe} bars from ${iso(all.first!)} to ${iso(all.last!)}, none in the range asked`
-          : `${m.symbol} has no ${spec.timeframe} bars (import them: weaver data import FILE --symbol ${m.symbol} --timeframe ${spec.timeframe}; see what is stored: weaver data list)`;
+        const same = stored.find((x) => x.symbol === m.symbol && x.timeframe === spec.timeframe);
+        if (same) return `${m.symbol} has ${same.bars} ${spec.timeframe} bars from ${iso(same.first!)} to ${iso(same.last!)}, none in the range asked (--from/--to)`;
+        const other = stored.filter((x) => x.symbol === m.symbol);
+        if (other.length > 0) {
+          const list = other.map((o) => `${o.timeframe} (${o.bars} bars, ${iso(o.first!).slice(0, 10)} … ${iso(o.last!).slice(0, 10)})`).join(', ');
+          return `${m.symbol} has no ${spec.timeframe} bars but has ${list}: use --timeframe ${other[0]!.timeframe}, or import ${spec.timeframe} bars`;
+        }
+        return `${m.symbol} has no bars at all (import them: weaver data import FILE --symbol ${m.symbol} --timeframe ${spec.timeframe}; see what is stored: weaver data list)`;
       })
       .join('; ');
     throw new WeaverError('missing_data', `no data for the backtest: ${what}`, { symbols: missing.map((m) => m.symbol), timeframe: spec.timeframe });

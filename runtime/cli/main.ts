@@ -3,12 +3,16 @@
 // to the log, read tables, or write candles (`data`); the supervisor alone acts on actors.
 import { Command, CommanderError } from 'commander';
 import { registerActors } from './actors.ts';
+import { registerBacktest } from './backtest.ts';
+import { registerRuns } from './runs.ts';
+import { registerStrategies } from './strategies.ts';
 import { registerData } from './data.ts';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.ts';
 import { registerMigrate } from './migrate.ts';
 import { errorJson, reportError, wantsJson } from './output.ts';
 import { registerStart } from './start.ts';
 import { registerStatus } from './status.ts';
+import { registerSweep } from './sweep.ts';
 
 const json = wantsJson(process.argv.slice(2));
 
@@ -28,7 +32,11 @@ registerStart(program);
 registerMigrate(program);
 registerStatus(program);
 registerActors(program);
+registerBacktest(program);
+registerRuns(program);
+registerStrategies(program);
 registerData(program);
+registerSweep(program);
 
 let code: number;
 try {

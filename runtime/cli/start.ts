@@ -22,7 +22,7 @@ export function registerStart(program: Command): void {
     .addHelpText(
       'after',
       '\nWithout DATABASE_URL an embedded Postgres keeps its data under WEAVER_HOME (default .weaver).\n' +
-        'WEAVER_DEFAULT_ACTORS (default pinger,ponger) lists the actors to create if missing; each id is its kind.\n' +
+        'WEAVER_DEFAULT_ACTORS (default router,clock,greta,walle) lists the actors to create if missing; each id is its kind.\n' +
         'On a database without candles it first writes a year of 1m demo bars (~30 s; WEAVER_DEMO_DATA=false skips it).\n' +
         'Ctrl-C (SIGINT), SIGTERM or SIGHUP (a closed terminal) shuts down gracefully; a second one exits at once.\n\n' +
         'Examples:\n  $ npx weaver start\n  $ DATABASE_URL=postgres://weaver:secret@localhost:5432/weaver WEAVER_DEFAULT_ACTORS=pinger npx weaver start',

@@ -20,6 +20,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Pages with nothing wanted read before the offset is moved past them anyway. */
 const SKIP_COMMIT_PAGES = 20;
+/** Longest wait between reads while committed rows are held back behind an open transaction. */
+const BLOCKED_RETRY_MAX_MS = 10;
 
 /**
  * The consumer algorithm, the same over Postgres and memory: read a page behind the horizon, handle it
@@ -229,7 +231,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         readTo = cursor;
         skippedPages = 0;
       }
-      quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 5), pollMs) : 0;
+      // Held back by an open transaction: its commit may wake nobody (a batch that appends nothing sends no
+      // NOTIFY), so look again soon, backing off only a little (2, 4, 8, 10 ms…).
+      quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 2), BLOCKED_RETRY_MAX_MS, pollMs) : 0;
       await store.waitForWake(quickRetryMs > 0 ? quickRetryMs : pollMs);
     }
     return { reason: 'stopped' };

@@ -116,6 +116,15 @@ export function createMemoryCandleSource(): MemoryCandleSource {
       return out;
     },
 
+    async stored(symbols) {
+      const out: (Coverage & { timeframe: Timeframe })[] = [];
+      for (const [k, s] of data) {
+        const [timeframe, symbol] = k.split('\u0000') as [Timeframe, string];
+        if (symbols.includes(symbol) && s.t.length > 0) out.push({ symbol, timeframe, bars: s.t.length, first: s.t[0]!, last: s.t[s.t.length - 1]! });
+      }
+      return out;
+    },
+
     async coverage(symbols, timeframe, fromMs, toMs) {
       return symbols.map((symbol): Coverage => {
         const s = series(symbol, timeframe);

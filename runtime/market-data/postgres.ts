@@ -7,6 +7,7 @@ import type { CandleSource, Coverage } from './source.ts';
 
 const TsRow = v.object({ ts: v.number() });
 const BarRow = v.object({ k: v.number(), ts: v.number(), open: v.number(), high: v.number(), low: v.number(), close: v.number(), volume: v.number() });
+const StoredRow = v.object({ symbol: v.string(), timeframe: v.string(), bars: v.number(), first: v.number(), last: v.number() });
 const CoverageRow = v.object({ symbol: v.string(), bars: v.number(), first: v.nullable(v.number()), last: v.nullable(v.number()) });
 
 const at = (ms: number) => sql.fragment`${new Date(ms).toISOString()}::timestamptz`;
@@ -48,6 +49,13 @@ export function createPostgresCandleSource(db: CommonQueryMethods): CandleSource
         FROM candles WHERE symbol = ANY(${sql.array([...symbols], 'text')}) AND timeframe = ${timeframe} AND ts = ${at(ts)}
         ORDER BY k`);
       return rows.map((r): Bar => ({ symbol: symbols[r.k]!, ts: r.ts, open: r.open, high: r.high, low: r.low, close: r.close, volume: r.volume }));
+    },
+
+    async stored(symbols) {
+      const rows = await db.any(sql.type(StoredRow)`
+        SELECT symbol, timeframe, count(*)::int AS bars, min(ts) AS first, max(ts) AS last
+        FROM candles WHERE symbol = ANY(${sql.array([...symbols], 'text')}) GROUP BY symbol, timeframe ORDER BY symbol, timeframe`);
+      return rows.map((r) => ({ ...r, timeframe: r.timeframe as Timeframe }));
     },
 
     async coverage(symbols, timeframe, fromMs, toMs) {

@@ -20,4 +20,6 @@ export interface CandleSource {
   barsAt(symbols: readonly string[], timeframe: Timeframe, ts: number): Promise<Bar[]>;
   /** Per symbol: bars in [fromMs, toMs] and the first and last of them. */
   coverage(symbols: readonly string[], timeframe: Timeframe, fromMs: number, toMs: number): Promise<Coverage[]>;
+  /** Every timeframe stored for these symbols, with its bars (for error messages that say what exists). */
+  stored(symbols: readonly string[]): Promise<(Coverage & { timeframe: Timeframe })[]>;
 }

@@ -95,6 +95,17 @@ export class ActorRunner {
     void this.#stopWorker('restart');
   }
 
+  /**
+   * End the worker abruptly, as a fatal error or the OOM killer would: no stop, no finished batch. It
+   * counts as a crash (restart with backoff, towards the intensity limit). For tests and operators.
+   */
+  async crash(): Promise<boolean> {
+    const h = this.#handle;
+    if (!h?.alive || this.phase !== 'running' || this.#expectedExit) return false;
+    await h.terminate();
+    return true;
+  }
+
   async stats(): Promise<WorkerStats | null> {
     const h = this.#handle;
     if (!h?.alive || this.phase !== 'running') return null;

@@ -35,6 +35,8 @@ export interface Supervisor {
   /** Desired actors that do not exist yet are added (existing ones are left as they are); used by `weaver start`. */
   ensureActors(specs: readonly ActorSpec[]): Promise<void>;
   status(): Promise<ActorStatus[]>;
+  /** Terminate the worker of a running actor abruptly (a crash: it is restarted from its committed offset). False when it is not running here. */
+  crashWorker(actorId: string): Promise<boolean>;
   /** Stop every worker (each finishes or abandons its batch; terminated after the grace), release leases, deregister. */
   stop(): Promise<void>;
 }
@@ -220,6 +222,7 @@ export async function startSupervisor(options: SupervisorOptions): Promise<Super
       wake.wake();
     },
     status: () => buildStatus(pool, runners),
+    crashWorker: async (actorId) => (await runners.get(actorId)?.crash()) ?? false,
     stop() {
       // Every caller (a second Ctrl-C included) waits for the same shutdown.
       return (stopped ??= shutdown());
