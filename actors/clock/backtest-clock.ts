@@ -29,12 +29,15 @@ export interface ClockState {
 
 export const initialClockState = (): ClockState => ({ runs: {} });
 
-/** ~1,000 bars of the run's symbols per batch: one window answer stays well under the ~100 KB inline limit. */
+/**
+ * ~5,000 bars of the run's symbols per batch: the ticks (~14 bytes each) stay under the ~100 KB inline
+ * limit, and each window request (answered in chunks) is paid for once per 5,000 bars.
+ */
 export function batchSize(symbols: number): number {
-  return Math.max(100, Math.floor(1000 / Math.max(1, symbols)));
+  return Math.max(500, Math.floor(5000 / Math.max(1, symbols)));
 }
 
-export function newClockRun(spec: RunSpec, ahead = 2): ClockRun {
+export function newClockRun(spec: RunSpec, ahead = 3): ClockRun {
   const symbols = [...new Set(spec.instances.flatMap((i) => i.symbols))].sort();
   return {
     timeframe: spec.timeframe,

@@ -9,6 +9,7 @@ let handler: ReturnType<typeof createClockHandler> | null = null;
 export default defineActor<ClockState>({
   kind: 'clock',
   subscribe: {
+    asyncCommit: true, // every effect derives from the log and stays in Postgres
     types: CLOCK_TYPES,
     initialState: initialClockState,
     handle: (event, ctx, actor) =>

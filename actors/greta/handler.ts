@@ -29,8 +29,8 @@ import { fillLine, type GretaState } from './state.ts';
 
 export const GRETA_TYPES = ['run.Started', 'backtest.*'] as const;
 
-/** Bars per data.WindowChunk when a window is too big for one event (~60 B a bar: ≤ ~100 KB). */
-export const CHUNK_BARS = 1500;
+/** Bars per data.WindowChunk when a window is too big for one event (≤ ~75 B a bar as JSON: ≤ ~90 KB). */
+export const CHUNK_BARS = 1200;
 const TRADES_PER_EVENT = 300;
 
 export function createGretaHandler(producer: string, candles: (db: CommonQueryMethods | null) => CandleSource) {

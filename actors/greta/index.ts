@@ -9,6 +9,7 @@ let handler: ReturnType<typeof createGretaHandler> | null = null;
 export default defineActor<GretaState>({
   kind: 'greta',
   subscribe: {
+    asyncCommit: true, // every effect derives from the log and stays in Postgres
     types: GRETA_TYPES,
     initialState: initialGretaState,
     handle: (event, ctx, actor) =>

@@ -25,7 +25,7 @@ import {
   type RunSpec,
 } from '../../protocol/index.ts';
 import { lastValues, newHistory, pushHistory } from './history.ts';
-import { packNumbers, packWindow, unpackNumbers, unpackWindow, type Columns } from './packed.ts';
+import { columnsOf, packTicks, unpackTicks, type Columns } from './packed.ts';
 import { initialMarvinState as initialMarvinStateStub, type MarvinState, type PendingBatch } from './state.ts';
 import type { OrderOptions, OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
 
@@ -51,18 +51,21 @@ export function createMarvin(setup: MarvinSetup) {
   const runId = run.run_id;
   const historyCap = Math.max(1, strategy.history?.(params) ?? 1);
   const meta = { run_id: runId };
-  /** Parsed forms of the batches' JSON (ticks and windows), by the batch's first bar index; rebuilt from the state after a restart. */
-  const parsed = new Map<number, { ts: Float64Array; window: Columns | null }>();
+  /** Unpacked tick times, by the batch's first bar index (rebuilt from the state after a restart). */
+  const ticks = new Map<number, Float64Array>();
   const ticksOf = (b: PendingBatch): Float64Array => {
-    let c = parsed.get(b.bar_index);
-    if (!c) parsed.set(b.bar_index, (c = { ts: unpackNumbers(b.ts), window: null }));
-    return c.ts;
+    let t = ticks.get(b.bar_index);
+    if (!t) ticks.set(b.bar_index, (t = unpackTicks(b.ts)));
+    return t;
   };
-  const windowOf = (b: PendingBatch): Columns => {
-    ticksOf(b);
-    const c = parsed.get(b.bar_index)!;
-    return (c.window ??= unpackWindow(b.window!));
-  };
+  /**
+   * The bars of the batches, by first bar index. A cache, not state: bars are a read of stored data, so
+   * they stay out of the snapshot written with every batch (a strategy waiting on its orders commits once
+   * per bar), and after a restart a batch whose bars were lost is simply asked for again.
+   */
+  const windows = new Map<number, Columns>();
+  /** The data.WindowChunk parts received so far, by batch (a cache as well). */
+  const parts = new Map<number, BarWindow[]>();
 
   const call: Call = { st: initialMarvinStateStub(), emit: () => {}, k: 0, ts: null, bars: undefined, plots: null };
   const clock = { now: 0, barIndex: 0, timeframe: run.timeframe, iso: () => iso() };
@@ -107,22 +110,34 @@ export function createMarvin(setup: MarvinSetup) {
     switch (event.type) {
       case 'clock.Tick':
         if (p.run_id !== runId) return;
-        st.batches.push({ bar_index: p.bar_index as number, ts: packNumbers(p.ts as number[]), n: (p.ts as number[]).length, final: p.final as boolean, request_id: null, window: null, chunks: [], wpos: 0 });
+        st.batches.push({ bar_index: p.bar_index as number, ts: packTicks(p.ts as number[]), n: (p.ts as number[]).length, final: p.final as boolean, request_id: null, ready: false, wpos: 0 });
         break;
       case 'data.WindowReady':
       case 'data.WindowChunk':
       case 'data.WindowComplete': {
         if (p.instance_id !== instanceId) return;
         const b = st.batches.find((x) => x.request_id === p.request_id);
-        if (!b || b.window) return;
+        if (!b || b.ready) return;
         let w: BarWindow | null = null;
         if (event.type === 'data.WindowReady') w = p.window as BarWindow;
-        else if (event.type === 'data.WindowChunk') b.chunks.push(JSON.stringify(p.window));
-        else {
-          w = concatWindows(b.chunks.map((c) => JSON.parse(c) as BarWindow), symbols);
-          b.chunks = [];
+        else if (event.type === 'data.WindowChunk') {
+          const got = parts.get(b.bar_index) ?? [];
+          got[p.seq as number] = p.window as BarWindow;
+          parts.set(b.bar_index, got);
+        } else {
+          const got = parts.get(b.bar_index) ?? [];
+          parts.delete(b.bar_index);
+          // Parts received by a worker that has since gone are not in this one's memory: ask again.
+          if (got.filter(Boolean).length !== (p.chunks as number)) {
+            refetch(st, b, emit);
+            break;
+          }
+          w = concatWindows(got, symbols);
         }
-        if (w) b.window = packWindow(w);
+        if (w) {
+          windows.set(b.bar_index, columnsOf(w));
+          b.ready = true;
+        }
         break;
       }
       case 'orders.Matched':
@@ -194,10 +209,15 @@ export function createMarvin(setup: MarvinSetup) {
     for (;;) {
       if (st.phase !== 'running') return;
       const b = st.batches[0];
-      if (!b || !b.window) return;
+      if (!b || !b.ready) return;
+      if (!windows.has(b.bar_index)) {
+        refetch(st, b, emit); // the bars were in the memory of a worker that has since gone
+        return;
+      }
       if (st.pos >= b.n) {
         if (b.final) return finish(st, emit, 'completed', null);
-        parsed.delete(b.bar_index);
+        ticks.delete(b.bar_index);
+        windows.delete(b.bar_index);
         st.batches.shift();
         st.pos = 0;
         requestWindows(st, emit);
@@ -205,7 +225,7 @@ export function createMarvin(setup: MarvinSetup) {
       }
       const k = b.bar_index + st.pos;
       const ts = ticksOf(b)[st.pos]!;
-      const w = windowOf(b);
+      const w = windows.get(b.bar_index)!;
       // Bars of this tick, if the instance has any (a run's tick may carry another instance's symbols only).
       let any = false;
       let i = b.wpos;
@@ -243,19 +263,36 @@ export function createMarvin(setup: MarvinSetup) {
       if (b.request_id !== null) continue;
       b.request_id = `${instanceId}:w${b.bar_index}`;
       if (b.n === 0) {
-        b.window = packWindow({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] });
+        windows.set(b.bar_index, columnsOf({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] }));
+        b.ready = true;
         continue;
       }
-      const ts = ticksOf(b);
-      emit(
-        makeEvent(
-          StrategyFetchWindow,
-          { request_id: b.request_id, run_id: runId, instance_id: instanceId, symbols: [...symbols], timeframe: run.timeframe, from: ts[0]!, to: ts[ts.length - 1]!, bar_index: b.bar_index },
-          producer,
-          meta,
-        ),
-      );
+      fetchWindow(b, emit);
     }
+  }
+
+  function refetch(st: MarvinState, b: PendingBatch, emit: (e: Envelope) => void): void {
+    b.ready = false;
+    parts.delete(b.bar_index);
+    if (b.n === 0) {
+      windows.set(b.bar_index, columnsOf({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] }));
+      b.ready = true;
+      return;
+    }
+    b.request_id = `${instanceId}:w${b.bar_index}:r${++st.refetches}`;
+    fetchWindow(b, emit);
+  }
+
+  function fetchWindow(b: PendingBatch, emit: (e: Envelope) => void): void {
+    const ts = ticksOf(b);
+    emit(
+      makeEvent(
+        StrategyFetchWindow,
+        { request_id: b.request_id!, run_id: runId, instance_id: instanceId, symbols: [...symbols], timeframe: run.timeframe, from: ts[0]!, to: ts[ts.length - 1]!, bar_index: b.bar_index },
+        producer,
+        meta,
+      ),
+    );
   }
 
   function finish(st: MarvinState, emit: (e: Envelope) => void, status: 'completed' | 'failed', error: ErrorModel | null): void {
@@ -266,7 +303,9 @@ export function createMarvin(setup: MarvinSetup) {
     st.phase = 'done';
     st.error = error;
     st.batches = [];
-    parsed.clear();
+    ticks.clear();
+    windows.clear();
+    parts.clear();
     emit(makeEvent(StrategyFinished, { run_id: runId, instance_id: instanceId, status, bars: st.bars, error }, producer, meta));
   }
 

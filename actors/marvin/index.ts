@@ -16,6 +16,7 @@ export default defineActor<MarvinState, MarvinConfig>({
   kind: 'marvin',
   configSchema: MarvinConfig,
   subscribe: {
+    asyncCommit: true, // every effect derives from the log and stays in Postgres
     types: MARVIN_TYPES,
     initialState: initialMarvinState,
     startAfter: (config) => parseCursor(config.start_after) ?? undefined,

@@ -1,7 +1,5 @@
-// Marvin keeps the tick times and bar windows it holds between events as base64 of float64 columns:
-// the snapshot taken with every batch then copies one short string, exactly (bit for bit), instead of
-// thousands of numbers, and unpacking is a memcpy.
-import { Buffer } from 'node:buffer';
+// Compact forms of what Marvin holds between events: bar windows as float64 columns (the engine's cache,
+// read bar by bar) and tick times as runs of equal steps (in the snapshot written with every batch).
 import type { BarWindow } from '../../protocol/index.ts';
 
 /** A window's columns as float64 arrays (bar i across them), as the engine reads it. */
@@ -18,34 +16,41 @@ export interface Columns {
 
 const FIELDS = ['s', 't', 'o', 'h', 'l', 'c', 'v'] as const;
 
-export function packNumbers(values: ArrayLike<number>): string {
-  return Buffer.from(Float64Array.from(values).buffer).toString('base64');
-}
-
-export function unpackNumbers(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
-  // A copy into a fresh, aligned buffer (Buffer.from may sit at any offset of a shared pool).
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-}
-
-export function packWindow(w: BarWindow): string {
+/** A window's columns copied into float64 arrays. */
+export function columnsOf(w: BarWindow): Columns {
   const n = w.t.length;
   const all = new Float64Array(7 * n);
   for (let j = 0; j < 7; j++) {
     const col = w[FIELDS[j]!];
-    const base = j * n;
-    for (let i = 0; i < n; i++) all[base + i] = col[i]!;
+    for (let i = 0; i < n; i++) all[j * n + i] = col[i]!;
   }
-  return Buffer.from(all.buffer).toString('base64');
+  const part = (j: number) => all.subarray(j * n, (j + 1) * n);
+  return { n, s: part(0), t: part(1), o: part(2), h: part(3), l: part(4), c: part(5), v: part(6) };
 }
 
-export function unpackWindow(text: string): Columns {
-  const all = unpackNumbers(text);
-  const n = all.length / 7;
-  const col = (j: number) => all.subarray(j * n, (j + 1) * n);
-  return { n, s: col(0), t: col(1), o: col(2), h: col(3), l: col(4), c: col(5), v: col(6) };
+/**
+ * Tick times as runs of equal steps, `[start, step, count, start, step, count, …]`: a batch of 5,000
+ * one-minute ticks is three numbers, a year of trading days a few dozen.
+ */
+export function packTicks(ts: readonly number[]): number[] {
+  const runs: number[] = [];
+  let i = 0;
+  while (i < ts.length) {
+    const start = ts[i]!;
+    const step = i + 1 < ts.length ? ts[i + 1]! - start : 0;
+    let count = 1;
+    while (i + count < ts.length && ts[i + count]! - ts[i + count - 1]! === step) count++;
+    runs.push(start, step, count);
+    i += count;
+  }
+  return runs;
 }
 
-export function columnsOf(w: BarWindow): Columns {
-  return unpackWindow(packWindow(w));
+export function unpackTicks(runs: readonly number[]): Float64Array {
+  let n = 0;
+  for (let r = 2; r < runs.length; r += 3) n += runs[r]!;
+  const out = new Float64Array(n);
+  let k = 0;
+  for (let r = 0; r < runs.length; r += 3) for (let j = 0; j < runs[r + 2]!; j++) out[k++] = runs[r]! + j * runs[r + 1]!;
+  return out;
 }

@@ -5,22 +5,20 @@ import type { OrderView } from './strategy.ts';
 import type { History } from './history.ts';
 
 /**
- * A tick batch received from the clock, with the window of bars that serves it once it arrives. The
- * tick times and the window are kept packed (packed.ts): the snapshot taken with every batch then copies
- * one short string instead of thousands of numbers (a strategy waiting on its orders commits once per
- * bar); the engine works on an unpacked copy it caches.
+ * A tick batch received from the clock, and whether the window of bars that serves it has arrived (the
+ * bars themselves are a cache of the engine, not state). The tick times are kept as runs of equal steps
+ * (packed.ts): the snapshot taken with every batch stays a few hundred bytes.
  */
 export type PendingBatch = {
   bar_index: number;
-  /** The ticks' bar starts, packed. */
-  ts: string;
+  /** The ticks' bar starts as runs (packTicks). */
+  ts: number[];
   /** How many ticks. */
   n: number;
   final: boolean;
   request_id: string | null;
-  /** The window, packed, once it has arrived (chunks: JSON parts until the last one). */
-  window: string | null;
-  chunks: string[];
+  /** The window has arrived (its bars are in the engine's cache, or asked for again after a restart). */
+  ready: boolean;
   /** Next unread bar of `window`. */
   wpos: number;
 };
@@ -46,8 +44,10 @@ export type MarvinState = {
   advanced: number;
   history: Record<string, History>;
   error: ErrorModel | null;
+  /** Windows asked for again after a restart (makes their request ids unique). */
+  refetches: number;
 };
 
 export function initialMarvinState(): MarvinState {
-  return { phase: 'new', strategy: null, cash: 0, positions: {}, orders: {}, seq: 0, batches: [], pos: 0, bars: 0, matched: -1, advanced: -1, history: {}, error: null };
+  return { phase: 'new', strategy: null, cash: 0, positions: {}, orders: {}, seq: 0, batches: [], pos: 0, bars: 0, matched: -1, advanced: -1, history: {}, error: null, refetches: 0 };
 }

@@ -8,6 +8,7 @@ let handler: ReturnType<typeof createRouterHandler> | null = null;
 export default defineActor<RouterState>({
   kind: 'router',
   subscribe: {
+    asyncCommit: true, // every effect derives from the log and stays in Postgres
     types: ROUTER_TYPES,
     initialState: initialRouterState,
     batchSize: 500,

@@ -10,6 +10,7 @@ const handle = createWalleHandler();
 export default defineActor<WalleState>({
   kind: 'walle',
   subscribe: {
+    asyncCommit: true, // every effect derives from the log and stays in Postgres
     types: WALLE_TYPES,
     initialState: initialWalleState,
     batchSize: 500,

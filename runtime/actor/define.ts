@@ -39,6 +39,11 @@ export interface ActorSubscription<S, C> {
    */
   readonly onHandlerError?: 'crash' | 'retry';
   readonly maxAttempts?: number;
+  /**
+   * Every effect of this actor derives from events already in the log and stays inside Postgres (no
+   * broker, no outside world): its commits need not wait for the WAL flush (PoolOptions.asyncCommit).
+   */
+  readonly asyncCommit?: boolean;
   /** Where the actor's consumer starts on its very first run (default: the origin of the log); see ConsumerOptions.startAfter. */
   readonly startAfter?: (config: C) => Cursor | undefined;
 }

@@ -60,7 +60,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
     const config = parseActorConfig(definition, params.config);
     const log = createLogger('actor', { actor: params.actorId, incarnation: params.incarnation });
     const fencing = { actorId: params.actorId, holder: params.supervisorId, token: BigInt(params.fencing) };
-    const eventLog = await createPostgresEventLog({ url: params.databaseUrl, poolSize: 2, log, fencing });
+    const eventLog = await createPostgresEventLog({ url: params.databaseUrl, poolSize: 2, log, fencing, asyncCommit: definition.subscribe?.asyncCommit === true });
     const abort = new AbortController();
     const ctx: ActorContext = {
       id: params.actorId,
@@ -92,6 +92,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
           producer: params.actorId,
           onEvent: (notice) => {
             if (notice.type === 'dead_letter' || notice.type === 'retry' || notice.type === 'db_error') log.warn({ notice }, `consumer ${notice.type}`);
+            else if (notice.type === 'batch') log.trace({ count: notice.count, ms: Math.round(notice.ms * 10) / 10 }, 'batch');
           },
         },
         wrapHandler(definition, ctx),

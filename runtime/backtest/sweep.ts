@@ -7,8 +7,9 @@
 //   reported, since a grid over two axes nearly always holds some; a grid with no valid one is refused.
 // - The caller loads the bars once; they are copied once into SharedArrayBuffers that every thread
 //   reads without copying (sweep-worker.ts). A task is one RunSpec; what comes back is a summary.
-// - Ranking by one statistic, best first (max_drawdown: smallest first), runs that did not complete
-//   after those that did, n/a (null) last, ties in grid order: the same ranking for any thread count.
+// - Ranking by one statistic, best first (max_drawdown: smallest first); n/a (null) after every figure,
+//   runs that did not complete after all that did, ties in grid order: the same ranking for any thread
+//   count.
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { WeaverError, type ErrorModel, type ParamValue, type RunSpec } from '../../protocol/index.ts';

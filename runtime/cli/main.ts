@@ -1,6 +1,7 @@
 // The `weaver` command line: parses arguments with commander, runs one command, and turns every failure
 // into one line on stderr and a documented exit code (exit-codes.ts). Commands append actor.* commands
 // to the log, read tables, or write candles (`data`); the supervisor alone acts on actors.
+import './env-first.ts';
 import { Command, CommanderError } from 'commander';
 import { registerActors } from './actors.ts';
 import { registerBacktest } from './backtest.ts';

@@ -25,7 +25,7 @@ interface SweepFlags {
   timeframe: Timeframe;
   from?: string;
   to?: string;
-  param: string[];
+  param?: string[];
   cash?: number;
   commissionRate?: number;
   slippageBps?: number;
@@ -45,7 +45,7 @@ export function registerSweep(program: Command): void {
     .addOption(new Option('--timeframe <timeframe>', 'bar length, as stored').choices(TIMEFRAMES).makeOptionMandatory())
     .option('--from <date>', 'first day (2024-01-02) or instant (ISO with a zone); default: the first stored bar')
     .option('--to <date>', 'last day (inclusive) or instant; default: the last stored bar')
-    .option('--param <name=values>', 'a grid axis: slow=5..50, slow=5..50:5 (step), fast=5,10,20, qty=1 (repeat per parameter)', collect, [])
+    .option('--param <name=values>', 'a grid axis: slow=5..50, slow=5..50:5 (step), fast=5,10,20, qty=1 (repeat per parameter)', collect)
     .option('--cash <n>', 'starting cash of each backtest', number)
     .option('--commission-rate <r>', 'commission as a fraction of notional (0.001 = 0.1 %)', number)
     .option('--slippage-bps <n>', 'slippage in basis points on market fills', number)
@@ -61,7 +61,8 @@ Each combination of the --param values is one backtest of one instance over the 
 product; unlisted parameters keep their defaults). Every value is checked before anything runs; a
 combination the strategy itself refuses (sma_cross: fast must be below slow) is skipped and counted.
 Sharpe is computed on daily-resampled equity for intraday bars; a statistic without enough samples is n/a.
-Runs that do not complete rank last, then n/a; ties keep the grid's order.
+A combination with n/a for the statistic ranks after those with a figure, one whose run did not complete
+after all that did; ties keep the grid's order.
 
 Examples:
   $ weaver sweep --strategy sma_cross --symbol DEMO_ACME --timeframe 1m --param fast=5,10,20 --param slow=30..120:30
@@ -82,7 +83,7 @@ async function runSweepCommand(flags: SweepFlags): Promise<void> {
     slippageBps: flags.slippageBps,
     fill: flags.fill,
   };
-  const grid = badInput(() => parseParamGrid(flags.param));
+  const grid = badInput(() => parseParamGrid(flags.param ?? []));
   const plan = badInput(() => planSweep(base, grid));
 
   const db = await attachDatabase(cliConfig());
@@ -149,7 +150,7 @@ function printTable(s: SweepSummary, top: number): void {
   if (rows.length < s.results.length) printLine(`… ${s.results.length - rows.length} more (--top ${s.results.length} shows all)`);
   if (s.skipped.length > 0) printLine(`skipped ${s.skipped.length} combination${s.skipped.length === 1 ? '' : 's'} the strategy refuses, e.g. ${s.skipped[0]!.reason}`);
   printLine(
-    `${s.combinations} combinations × ${count(s.bars_per_run)} bars of ${s.symbols.join(', ')} ${s.timeframe} (${s.from} to ${s.to}), ranked by ${s.rank}: ` +
+    `${s.combinations} combination${s.combinations === 1 ? '' : 's'} × ${count(s.bars_per_run)} bars of ${s.symbols.join(', ')} ${s.timeframe} (${s.from} to ${s.to}), ranked by ${s.rank}: ` +
       `${count(s.bars)} bars in ${s.seconds.toFixed(1)} s on ${s.threads} thread${s.threads === 1 ? '' : 's'} = ${count(Math.round(s.bars_per_second))} bars/s`,
   );
 }
@@ -168,8 +169,8 @@ function asCliError(error: unknown): unknown {
   return explainQueryError(error);
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 function number(value: string): number {

@@ -32,6 +32,13 @@ export const resultParser: Interceptor = {
 };
 
 export type PoolOptions = {
+  /**
+   * Commit without waiting for the WAL flush (synchronous_commit = off) on this pool's sessions. Safe
+   * where every write is derived from events already durable in the log and stays inside Postgres: a
+   * crash of Postgres loses at most a fraction of a second of such commits, atomically with the
+   * consumer offsets that cover them, and the consumers redo that work from their offsets.
+   */
+  asyncCommit?: boolean;
   /** Connections this pool may open (default 10). Every actor worker has its own pool: keep it small. */
   maximumPoolSize?: number;
   /** ms before an idle connection is closed (default 5 s: workers are many, connections are a budget). */
@@ -52,7 +59,8 @@ export type PoolOptions = {
  * deadlocks: a handler must not have side effects outside the transaction.
  */
 export async function createPool(url: string, opts: PoolOptions = {}): Promise<DatabasePool> {
-  const connectionUri = opts.applicationName ? withApplicationName(url, opts.applicationName) : url;
+  let connectionUri = opts.applicationName ? withApplicationName(url, opts.applicationName) : url;
+  if (opts.asyncCommit) connectionUri = withOption(connectionUri, 'synchronous_commit=off');
   return createSlonikPool(connectionUri, {
     maximumPoolSize: opts.maximumPoolSize ?? 10,
     idleTimeout: opts.idleTimeout ?? 5_000,
@@ -66,6 +74,12 @@ export async function createPool(url: string, opts: PoolOptions = {}): Promise<D
     // Weaver's connections keep no session state (LISTEN has its own connection), so nothing to reset.
     resetConnection: async () => {},
   });
+}
+
+function withOption(url: string, setting: string): string {
+  const u = new URL(url);
+  u.searchParams.set('options', `${u.searchParams.get('options') ?? ''} -c ${setting}`.trim());
+  return u.toString();
 }
 
 function withApplicationName(url: string, name: string): string {

@@ -21,7 +21,9 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** Pages with nothing wanted read before the offset is moved past them anyway. */
 const SKIP_COMMIT_PAGES = 20;
 /** Longest wait between reads while committed rows are held back behind an open transaction. */
-const BLOCKED_RETRY_MAX_MS = 10;
+const BLOCKED_RETRY_MAX_MS = 2;
+/** An idle consumer moves its offset past unwanted events at most this often. */
+const IDLE_COMMIT_MS = 200;
 
 /**
  * The consumer algorithm, the same over Postgres and memory: read a page behind the horizon, handle it
@@ -46,6 +48,8 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   let stopping = false;
   let cursor: Cursor = { tx: 0n, position: 0n };
   let state: S = options.initialState();
+  /** When the last batch (or offset-only move) committed. */
+  let lastCommitAt = 0;
   const attempts = new Map<string, number>();
   /** Events to dead-letter instead of handling: they threw maxAttempts times. */
   const poison = new Map<string, ErrorModel>();
@@ -138,10 +142,11 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       if (outcome !== 'ok') throw new SupersededError(outcome);
       for (const d of dead) notice({ type: 'dead_letter', position: d.row.cursor.position, error: d.error });
       stats.deadLetters += dead.length;
-      return queue.length;
+      return queue.map((e) => e.type);
     });
     state = finalState;
     cursor = end;
+    lastCommitAt = performance.now();
     stats.handled += handled;
     stats.batches++;
     stats.lastBatchAt = Date.now();
@@ -149,7 +154,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       attempts.delete(String(row.raw.id));
       poison.delete(String(row.raw.id));
     }
-    if (emitted > 0) store.notify();
+    if (emitted.length > 0) store.notify(emitted);
     notice({ type: 'batch', count: rows.length, cursor, ms: performance.now() - started });
   }
 
@@ -226,15 +231,23 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         skippedPages = 0;
         continue;
       }
+      // Idle: record how far we read, so lag reads 0 — but at most every IDLE_COMMIT_MS. Every other
+      // consumer's commit wakes this one; an offset write (a transaction and a WAL flush) per wake-up of
+      // every uninterested consumer would cost more than the work it watches.
+      let idleCommitInMs = 0;
       if (commitWhenIdle && compareCursors(readTo, cursor) > 0) {
-        await handlePage([], readTo); // idle: record how far we read, so lag reads 0
-        readTo = cursor;
-        skippedPages = 0;
+        const since = performance.now() - lastCommitAt;
+        if (since >= IDLE_COMMIT_MS) {
+          await handlePage([], readTo);
+          readTo = cursor;
+          skippedPages = 0;
+        } else idleCommitInMs = IDLE_COMMIT_MS - since;
       }
       // Held back by an open transaction: its commit may wake nobody (a batch that appends nothing sends no
       // NOTIFY), so look again soon, backing off only a little (2, 4, 8, 10 ms…).
       quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 2), BLOCKED_RETRY_MAX_MS, pollMs) : 0;
-      await store.waitForWake(quickRetryMs > 0 ? quickRetryMs : pollMs);
+      const waitMs = Math.min(quickRetryMs > 0 ? quickRetryMs : pollMs, idleCommitInMs > 0 ? Math.ceil(idleCommitInMs) : Infinity);
+      await store.waitForWake(waitMs);
     }
     return { reason: 'stopped' };
   }

@@ -55,7 +55,7 @@ export interface ConsumerStore {
   /** Wake this consumer's wait now (stop). */
   interrupt(): void;
   /** Wake other consumers after a commit that appended events. */
-  notify(): void;
+  notify(types?: readonly string[]): void;
   /** Is this error the database's (connection lost, shutdown), not the handler's? */
   isInfrastructureError(error: unknown): boolean;
   close(): Promise<void>;

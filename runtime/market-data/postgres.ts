@@ -2,11 +2,13 @@
 // pool). Orders match the memory source: (start, symbol in the order asked).
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
-import { emptyWindow, type Bar, type Timeframe } from '../../protocol/index.ts';
+import type { Bar, Timeframe } from '../../protocol/index.ts';
 import type { CandleSource, Coverage } from './source.ts';
 
 const TsRow = v.object({ ts: v.number() });
 const BarRow = v.object({ k: v.number(), ts: v.number(), open: v.number(), high: v.number(), low: v.number(), close: v.number(), volume: v.number() });
+const floats = v.array(v.number());
+const ColumnsRow = v.object({ s: floats, t: floats, o: floats, h: floats, l: floats, c: floats, v: floats });
 const StoredRow = v.object({ symbol: v.string(), timeframe: v.string(), bars: v.number(), first: v.number(), last: v.number() });
 const CoverageRow = v.object({ symbol: v.string(), bars: v.number(), first: v.nullable(v.number()), last: v.nullable(v.number()) });
 
@@ -25,22 +27,19 @@ export function createPostgresCandleSource(db: CommonQueryMethods): CandleSource
     },
 
     async window(symbols, timeframe, fromMs, toMs) {
-      const rows = await db.any(sql.type(BarRow)`
-        SELECT (array_position(${sql.array([...symbols], 'text')}, symbol) - 1)::int AS k, ts, open, high, low, close, volume
-        FROM candles
-        WHERE symbol = ANY(${sql.array([...symbols], 'text')}) AND timeframe = ${timeframe} AND ts >= ${at(fromMs)} AND ts <= ${at(toMs)}
-        ORDER BY ts, k`);
-      const w = emptyWindow(symbols);
-      for (const r of rows) {
-        w.s.push(r.k);
-        w.t.push(r.ts);
-        w.o.push(r.open);
-        w.h.push(r.high);
-        w.l.push(r.low);
-        w.c.push(r.close);
-        w.v.push(r.volume);
-      }
-      return w;
+      // One row of arrays, not a row per bar: thousands of bars parse as seven float8 arrays.
+      const row = await db.one(sql.type(ColumnsRow)`
+        SELECT coalesce(array_agg(k ORDER BY ts, k), '{}') AS s, coalesce(array_agg(ms ORDER BY ts, k), '{}') AS t,
+          coalesce(array_agg(open ORDER BY ts, k), '{}') AS o, coalesce(array_agg(high ORDER BY ts, k), '{}') AS h,
+          coalesce(array_agg(low ORDER BY ts, k), '{}') AS l, coalesce(array_agg(close ORDER BY ts, k), '{}') AS c,
+          coalesce(array_agg(volume ORDER BY ts, k), '{}') AS v
+        FROM (
+          SELECT (array_position(${sql.array([...symbols], 'text')}, symbol) - 1)::float8 AS k, ts, (extract(epoch FROM ts) * 1000)::float8 AS ms,
+            open::float8 AS open, high::float8 AS high, low::float8 AS low, close::float8 AS close, volume::float8 AS volume
+          FROM candles
+          WHERE symbol = ANY(${sql.array([...symbols], 'text')}) AND timeframe = ${timeframe} AND ts >= ${at(fromMs)} AND ts <= ${at(toMs)}
+        ) bars`);
+      return { symbols: [...symbols], ...row };
     },
 
     async barsAt(symbols, timeframe, ts) {

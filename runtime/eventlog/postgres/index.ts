@@ -9,7 +9,7 @@ import { runConsumerLoop } from '../consumer-loop.ts';
 import type { ConsumerLag, EventLog, Fencing } from '../types.ts';
 import { assertLeaseHeld } from './lease-guard.ts';
 import { appendEvents } from './append.ts';
-import { notifyOutbox } from './notify.ts';
+import { namespacesOf, notifyOutbox } from './notify.ts';
 import { createPostgresConsumerStore } from './store.ts';
 import { OutboxWakeups } from './wakeups.ts';
 import { createReaderPool } from './reader-pool.ts';
@@ -27,6 +27,8 @@ export interface PostgresEventLogOptions {
   log?: Logger;
   /** An actor's lease: every publish and transaction of this log first checks it is still held (a zombie cannot append). */
   fencing?: Fencing;
+  /** Its own pool commits asynchronously (see PoolOptions.asyncCommit): for consumers whose every effect derives from the log. */
+  asyncCommit?: boolean;
 }
 
 export interface PostgresEventLog extends EventLog {
@@ -37,7 +39,7 @@ const LagRow = v.object({ tx: v.string(), position: v.bigint(), behind: v.bigint
 
 export async function createPostgresEventLog(options: PostgresEventLogOptions): Promise<PostgresEventLog> {
   const fencing = options.fencing;
-  const pool = options.pool ?? (await createPool(options.url, { maximumPoolSize: options.poolSize ?? 4 }));
+  const pool = options.pool ?? (await createPool(options.url, { maximumPoolSize: options.poolSize ?? 4, asyncCommit: options.asyncCommit === true }));
   // Lazily: a log that only appends (a CLI, a producer) needs no reader connection.
   let readerPool: Promise<DatabasePool> | null = null;
   const reader = () =>
@@ -61,10 +63,10 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       } else {
         await appendEvents(pool, events); // one statement: atomic without BEGIN/COMMIT round trips
       }
-      notifyOutbox(pool);
+      notifyOutbox(pool, namespacesOf(events.map((e) => e.type)));
     },
     async transaction(fn) {
-      let appended = 0;
+      const types: string[] = [];
       const result = await pool.transaction(
         async (t) => {
           if (fencing) await assertLeaseHeld(t, fencing);
@@ -72,13 +74,13 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
             db: t,
             append: async (events) => {
               await appendEvents(t, events);
-              appended += events.length;
+              for (const e of events) types.push(e.type);
             },
           });
         },
         0,
       );
-      if (appended > 0) notifyOutbox(pool);
+      if (types.length > 0) notifyOutbox(pool, namespacesOf(types));
       return result;
     },
     subscribe(consumerOptions, handler) {

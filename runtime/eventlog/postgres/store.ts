@@ -6,7 +6,7 @@ import { typePatternsToLike } from '../types.ts';
 import { insertEvents } from './append.ts';
 import { insertDeadLetters } from './dead-letters.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
-import { notifyOutbox } from './notify.ts';
+import { namespacesOf, notifyOutbox } from './notify.ts';
 import { advanceOffset, loadOffset, recordHandlerFailure } from './offsets.ts';
 import { readEventsBehindHorizon } from './read.ts';
 import type { OutboxWakeups } from './wakeups.ts';
@@ -22,7 +22,7 @@ export function createPostgresConsumerStore(
   startAfter?: Cursor,
 ): ConsumerStore {
   const like = typePatternsToLike(patterns);
-  const signal = wakeups.signal();
+  const signal = wakeups.signal(patterns);
   return {
     load: () => loadOffset(pool, name, startAfter),
     recordFailure: (eventId) => recordHandlerFailure(pool, name, eventId),
@@ -41,7 +41,7 @@ export function createPostgresConsumerStore(
       ),
     waitForWake: (ms) => signal.wait(ms),
     interrupt: () => signal.wake(),
-    notify: () => notifyOutbox(pool),
+    notify: (types) => notifyOutbox(pool, types ? namespacesOf(types) : null),
     isInfrastructureError,
     async close() {
       wakeups.release(signal);

@@ -13,7 +13,8 @@ export const OUTBOX_CHANNEL = 'weaver_outbox';
 export class OutboxWakeups {
   readonly #url: string;
   readonly #log: Logger | undefined;
-  readonly #signals = new Set<WakeSignal>();
+  /** Each local consumer's signal, with the namespaces it reads (null: every type). */
+  readonly #signals = new Map<WakeSignal, Set<string> | null>();
   #subscriber: Subscriber | null = null;
   #closed = false;
   #connected!: Promise<void>;
@@ -29,9 +30,11 @@ export class OutboxWakeups {
     return this.#connected;
   }
 
-  signal(): WakeSignal {
+  /** A consumer's wake-up; `patterns` (its types) let a NOTIFY about other namespaces pass it by. */
+  signal(patterns?: readonly string[]): WakeSignal {
     const s = new WakeSignal();
-    this.#signals.add(s);
+    const all = !patterns || patterns.some((p) => p === '*');
+    this.#signals.set(s, all ? null : new Set(patterns.map((p) => (p.includes('.') ? p.slice(0, p.indexOf('.')) : p))));
     return s;
   }
 
@@ -40,7 +43,14 @@ export class OutboxWakeups {
   }
 
   wakeAll(): void {
-    for (const s of this.#signals) s.wake();
+    for (const s of this.#signals.keys()) s.wake();
+  }
+
+  /** A NOTIFY's payload: the namespaces appended, comma-separated; empty wakes everyone. */
+  wakeFor(payload: string | undefined): void {
+    if (!payload) return this.wakeAll();
+    const appended = payload.split(',');
+    for (const [s, mine] of this.#signals) if (mine === null || appended.some((n) => mine.has(n))) s.wake();
   }
 
   async close(): Promise<void> {
@@ -54,9 +64,9 @@ export class OutboxWakeups {
     for (let attempt = 0; !this.#closed; attempt++) {
       const sub = createSubscriber(
         { connectionString: this.#url },
-        { retryTimeout: Infinity, retryLimit: Infinity, retryInterval: (n) => Math.min(100 * 2 ** n, 5000), paranoidChecking: 10_000 },
+        { retryTimeout: Infinity, retryLimit: Infinity, retryInterval: (n) => Math.min(100 * 2 ** n, 5000), paranoidChecking: 10_000, parse: (text: string) => text },
       );
-      sub.events.on('notification', () => this.wakeAll());
+      sub.events.on('notification', (n: { payload?: unknown }) => this.wakeFor(typeof n.payload === 'string' ? n.payload : undefined));
       sub.events.on('connected', () => this.wakeAll());
       sub.events.on('reconnect', (n) => this.#log?.debug({ attempt: n }, 'LISTEN connection lost, reconnecting'));
       sub.events.on('error', (error) => this.#log?.warn({ err: error.message }, 'LISTEN connection error'));

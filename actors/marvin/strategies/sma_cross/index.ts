@@ -17,7 +17,7 @@
 import { defineStrategy } from '../../strategy.ts';
 import type { StrategyContext } from '../../strategy.ts';
 import { formatPrice, plotKey } from '../lib/format.ts';
-import { meanOf, pushMean, rollingMean } from '../lib/rolling-mean.ts';
+import { pushMean, rollingMean } from '../lib/rolling-mean.ts';
 import type { RollingMean } from '../lib/rolling-mean.ts';
 
 export type SmaCrossParams = { readonly fast: number; readonly slow: number; readonly qty: number };
