@@ -34,7 +34,7 @@ export type AdvanceOutcome = 'ok' | 'offset_moved' | 'lease_lost';
 /** One consuming transaction: what the consumer loop needs from a storage, Postgres or memory. */
 export interface ConsumerTransaction {
   readonly db: CommonQueryMethods | null;
-  /** Events already checked with assertAppendable (when they were emitted). */
+  /** Events already checked with assertAppendable (when they were emitted); a store may send them with `advance`, which always follows. */
   append(events: readonly Envelope[]): Promise<void>;
   deadLetter(items: readonly DeadLetter[]): Promise<void>;
   /** Compare-and-set: moves the offset from `prev` to `next` only if it is still at `prev` (and the lease holds). `KEEP_STATE`: leave the stored snapshot as it is. */

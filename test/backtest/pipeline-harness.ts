@@ -20,6 +20,8 @@ import { startSupervisor, type Supervisor } from '../../runtime/supervisor/index
 import { testConfig } from '../actors/config.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 
+// Workers inherit the environment: quiet logs, and the test strategies.
+process.env.WEAVER_LOG_LEVEL ??= 'warn';
 process.env.WEAVER_STRATEGY_MODULES = [fileURLToPath(new URL('../strategies/throws.ts', import.meta.url)), fileURLToPath(new URL('../strategies/peek.ts', import.meta.url))].join(',');
 
 export interface Pipeline {

@@ -11,7 +11,9 @@ import { killAllWeavers, processesMentioning, startWeaver, type WeaverProcess } 
 // demo actors pinging and ponging, Ctrl-C, start again, and recovery after a kill -9.
 let home: string;
 // A short lease TTL: after the kill -9 the dead supervisor's leases expire in 3 s rather than 10 s.
-const env = () => ({ WEAVER_HOME: home, WEAVER_LEASE_TTL_MS: '3000' });
+// The backtest actors and the demo pair (whose pongs show events flowing through Postgres).
+const ACTORS = ['router', 'clock', 'greta', 'walle', 'pinger', 'ponger'];
+const env = () => ({ WEAVER_HOME: home, WEAVER_LEASE_TTL_MS: '3000', WEAVER_DEFAULT_ACTORS: ACTORS.join(',') });
 
 beforeAll(async () => {
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'weaver-e2e-start-'));
@@ -65,7 +67,7 @@ describe('weaver start', () => {
   it('starts an embedded Postgres, runs the demo actors, and exits 0 on SIGINT leaving no process behind', async () => {
     const weaver = await startAndSeePongsAbove(0);
     const ready = weaver.lines.find((l) => l.msg?.startsWith('Weaver is ready'))!;
-    expect(ready.actors).toEqual(['pinger', 'ponger']);
+    expect(ready.actors).toEqual(ACTORS);
     expect(String(ready.database)).toContain(':***@'); // the password never reaches the log
     await interruptAndExpectCleanExit(weaver);
   });

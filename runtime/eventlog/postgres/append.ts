@@ -16,7 +16,12 @@ export async function appendEvents(db: CommonQueryMethods, events: readonly Enve
 /** The INSERT alone, for events already checked with assertAppendable (a consumer's emitted events). */
 export async function insertEvents(db: CommonQueryMethods, events: readonly Envelope[]): Promise<void> {
   if (events.length === 0) return;
-  await db.query(sql.unsafe`
+  await db.query(sql.unsafe`${insertFragment(events)}`);
+}
+
+/** The INSERT as a fragment, to travel in one statement with a consumer's offset update (offsets.ts). */
+export function insertFragment(events: readonly Envelope[]) {
+  return sql.fragment`
     INSERT INTO outbox (id, kind, type, version, run_id, corr_id, causation_id, trace_id, ts, producer, headers, payload)
     SELECT id, kind, type, version, run_id, corr_id, causation_id, trace_id, ts, producer, headers, payload
     FROM ROWS FROM (json_to_recordset(${JSON.stringify(events)}::json) AS (
@@ -24,5 +29,5 @@ export async function insertEvents(db: CommonQueryMethods, events: readonly Enve
       ts timestamptz, producer text, headers jsonb, payload jsonb)) WITH ORDINALITY
       AS e(id, kind, type, version, run_id, corr_id, causation_id, trace_id, ts, producer, headers, payload, ord)
     ORDER BY ord -- positions follow the order of the batch
-    ON CONFLICT (id) DO NOTHING`);
+    ON CONFLICT (id) DO NOTHING`;
 }

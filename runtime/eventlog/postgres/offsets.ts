@@ -1,6 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
-import type { Cursor } from '../../../protocol/index.ts';
+import type { Cursor, Envelope } from '../../../protocol/index.ts';
+import { insertFragment } from './append.ts';
 import { KEEP_STATE, type AdvanceOutcome, type LoadedOffset } from '../store.ts';
 import type { Fencing } from '../types.ts';
 
@@ -41,11 +42,16 @@ export async function advanceOffset(
   state: unknown,
   handled: number,
   fencing: Fencing | undefined,
+  /** The batch's emitted events, inserted by the same statement (one round trip less per batch). */
+  events: readonly Envelope[] = [],
 ): Promise<AdvanceOutcome> {
+  const append = events.length > 0 ? sql.fragment`WITH appended AS (${insertFragment(events)} RETURNING 1)` : sql.fragment``;
   const lease = fencing
     ? sql.fragment`AND EXISTS (SELECT 1 FROM actor_leases WHERE actor_id = ${fencing.actorId} AND holder = ${fencing.holder} AND fencing = ${fencing.token.toString()}::int8 AND expires_at > clock_timestamp())`
     : sql.fragment``;
+  // With events, the INSERT runs whatever the UPDATE finds; a failed compare-and-set rolls both back.
   const updated = await db.query(sql.unsafe`
+    ${append}
     UPDATE consumer_offsets
     SET tx = ${next.tx.toString()}::xid8, position = ${next.position.toString()}::int8, ${state === KEEP_STATE ? sql.fragment`` : sql.fragment`state = ${sql.jsonb((state ?? null) as never)},`}
         handled = handled + ${handled}, updated_at = now()

@@ -1,9 +1,8 @@
 import type { DatabasePool } from 'slonik';
-import type { Cursor } from '../../../protocol/index.ts';
+import type { Cursor, Envelope } from '../../../protocol/index.ts';
 import type { ConsumerStore } from '../store.ts';
 import type { Fencing } from '../types.ts';
 import { typePatternsToLike } from '../types.ts';
-import { insertEvents } from './append.ts';
 import { insertDeadLetters } from './dead-letters.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
 import { namespacesOf, notifyOutbox } from './notify.ts';
@@ -29,16 +28,20 @@ export function createPostgresConsumerStore(
     read: async (cursor, limit) => readEventsBehindHorizon(await readerPool(), cursor, like, limit),
     transaction: (fn) =>
       // Retry limit 0: the consumer loop decides what a failed batch means (handler, database, zombie).
-      pool.transaction(
-        (t) =>
-          fn({
-            db: t,
-            append: (events) => insertEvents(t, events), // checked when emitted
-            deadLetter: (letters) => insertDeadLetters(t, name, letters),
-            advance: (prev, next, state, handled) => advanceOffset(t, name, prev, next, state, handled, fencing),
-          }),
-        0,
-      ),
+      pool.transaction((t) => {
+        // Emitted events (checked when emitted) travel with the offset update, in one statement.
+        let pending: Envelope[] = [];
+        return fn({
+          db: t,
+          append: async (events) => void pending.push(...events),
+          deadLetter: (letters) => insertDeadLetters(t, name, letters),
+          advance: (prev, next, state, handled) => {
+            const events = pending;
+            pending = [];
+            return advanceOffset(t, name, prev, next, state, handled, fencing, events);
+          },
+        });
+      }, 0),
     waitForWake: (ms) => signal.wait(ms),
     interrupt: () => signal.wake(),
     notify: (types) => notifyOutbox(pool, types ? namespacesOf(types) : null),
