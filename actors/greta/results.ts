@@ -1,6 +1,6 @@
 // The end of an instance's backtest: value the account, rebuild the equity curve from every bar of the
 // range and the fills, split the fills into round trips, compute the statistics (DESIGN §7).
-import { barAt, windowLength, type Bar, type BarWindow, type Timeframe } from '../../protocol/index.ts';
+import { windowLength, type Bar, type BarWindow, type Timeframe } from '../../protocol/index.ts';
 import { buildEquityCurve, sampleCurve } from './equity.ts';
 import { equity } from './portfolio.ts';
 import type { VenueAccount } from './state.ts';
@@ -20,8 +20,19 @@ export interface InstanceResult {
   fills: number;
 }
 
+/** The window's bars, one object reused for all (the curve reads each bar once and keeps nothing of it). */
 function* bars(w: BarWindow): Iterable<Bar> {
-  for (let i = 0, n = windowLength(w); i < n; i++) yield barAt(w, i);
+  const bar = { symbol: '', ts: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  for (let i = 0, n = windowLength(w); i < n; i++) {
+    bar.symbol = w.symbols[w.s[i]!]!;
+    bar.ts = w.t[i]!;
+    bar.open = w.o[i]!;
+    bar.high = w.h[i]!;
+    bar.low = w.l[i]!;
+    bar.close = w.c[i]!;
+    bar.volume = w.v[i]!;
+    yield bar;
+  }
 }
 
 export function fillRecords(a: VenueAccount): FillRecord[] {

@@ -7,7 +7,6 @@
 // orders.Matched(k), the fills and cancels of bar k arriving before it (lockstep, only while orders are
 // open). Then onBar(k); its orders are decided on bar k's close and fill from bar k+1 on.
 import {
-  concatWindows,
   makeEvent,
   StrategyAdvance,
   StrategyCancelRequest,
@@ -132,7 +131,8 @@ export function createMarvin(setup: MarvinSetup) {
             refetch(st, b, emit);
             break;
           }
-          w = concatWindows(got, symbols);
+          windows.set(b.bar_index, columnsOf(...got));
+          b.ready = true;
         }
         if (w) {
           windows.set(b.bar_index, columnsOf(w));

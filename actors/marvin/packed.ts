@@ -16,13 +16,17 @@ export interface Columns {
 
 const FIELDS = ['s', 't', 'o', 'h', 'l', 'c', 'v'] as const;
 
-/** A window's columns copied into float64 arrays. */
-export function columnsOf(w: BarWindow): Columns {
-  const n = w.t.length;
+/** The columns of a window, or of the parts of one in order, copied into float64 arrays. */
+export function columnsOf(...parts: BarWindow[]): Columns {
+  let n = 0;
+  for (const w of parts) n += w.t.length;
   const all = new Float64Array(7 * n);
   for (let j = 0; j < 7; j++) {
-    const col = w[FIELDS[j]!];
-    for (let i = 0; i < n; i++) all[j * n + i] = col[i]!;
+    let at = j * n;
+    for (const w of parts) {
+      const col = w[FIELDS[j]!];
+      for (let i = 0; i < col.length; i++) all[at++] = col[i]!;
+    }
   }
   const part = (j: number) => all.subarray(j * n, (j + 1) * n);
   return { n, s: part(0), t: part(1), o: part(2), h: part(3), l: part(4), c: part(5), v: part(6) };
