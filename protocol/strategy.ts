@@ -30,6 +30,8 @@ export const FinishedPayload = v.object({
   status: v.picklist(['completed', 'failed', 'stopped']),
   /** Bars the instance handled. */
   bars: index,
+  /** The start of the last bar it handled (ISO): results are valued up to there. Null: none, or unknown. */
+  until: v.nullable(v.string()),
   error: v.nullable(ErrorModel),
 });
 

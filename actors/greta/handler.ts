@@ -121,7 +121,9 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
           emit(makeEvent(OrdersCanceled, { order_id: o.request.order_id, instance_id: instanceId, run_id: a.run_id, reason: 'the run ended with the order open', filled_qty: o.filled_qty }, producer, meta, event));
         }
         a.book.orders = [];
-        const all = await candles(ctx.db).window(a.symbols, a.timeframe, a.from, a.to);
+        // Valued up to the last bar the instance handled (a stopped or failed one ends early).
+        const until = typeof p.until === 'string' ? Math.min(Date.parse(p.until), a.to) : a.to;
+        const all = await candles(ctx.db).window(a.symbols, a.timeframe, a.from, until);
         const r = computeResult(a, all, a.timeframe);
         const status = p.status as 'completed' | 'failed' | 'stopped';
         const stats = Object.fromEntries(Object.entries(r.stats).map(([key, value]) => [key, value ?? null])) as Record<string, number | string | null>;

@@ -28,7 +28,7 @@ import { columnsOf, packTicks, unpackTicks, type Columns } from './packed.ts';
 import { initialMarvinState as initialMarvinStateStub, type MarvinState, type PendingBatch } from './state.ts';
 import type { OrderOptions, OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
 
-export const MARVIN_TYPES = ['clock.Tick', 'data.WindowReady', 'data.WindowChunk', 'data.WindowComplete', 'orders.*'] as const;
+export const MARVIN_TYPES = ['clock.Tick', 'data.WindowReady', 'data.WindowChunk', 'data.WindowComplete', 'orders.*', 'run.StopRequested'] as const;
 
 export interface MarvinSetup {
   readonly run: RunSpec;
@@ -140,6 +140,10 @@ export function createMarvin(setup: MarvinSetup) {
         }
         break;
       }
+      case 'run.StopRequested':
+        // Stop where the strategy is (ticks the clock has already sent are not played out).
+        if (p.run_id !== runId || st.phase !== 'running') return;
+        return finish(st, emit, 'stopped', null);
       case 'orders.Matched':
         if (p.instance_id !== instanceId) return;
         st.matched = Math.max(st.matched, p.bar_index as number);
@@ -295,24 +299,23 @@ export function createMarvin(setup: MarvinSetup) {
     );
   }
 
-  function finish(st: MarvinState, emit: (e: Envelope) => void, status: 'completed' | 'failed', error: ErrorModel | null): void {
-    if (status === 'completed') {
-      const last = lastTick(st);
-      if (!callback(st, emit, last.k, last.ts, (ctx) => strategy.onStop?.(ctx, st.strategy))) return;
-    }
+  function finish(st: MarvinState, emit: (e: Envelope) => void, status: 'completed' | 'stopped' | 'failed', error: ErrorModel | null): void {
+    const last = lastTick(st);
+    if (status !== 'failed' && !callback(st, emit, last.k, last.ts, (ctx) => strategy.onStop?.(ctx, st.strategy))) return;
     st.phase = 'done';
     st.error = error;
     st.batches = [];
     ticks.clear();
     windows.clear();
     parts.clear();
-    emit(makeEvent(StrategyFinished, { run_id: runId, instance_id: instanceId, status, bars: st.bars, error }, producer, meta));
+    emit(makeEvent(StrategyFinished, { run_id: runId, instance_id: instanceId, status, bars: st.bars, until: last.ts === null ? null : new Date(last.ts).toISOString(), error }, producer, meta));
   }
 
   function lastTick(st: MarvinState): { k: number; ts: number | null } {
+    // The last tick handled (at the end of the data: the batch's last; when stopped: where it stopped).
     const b: PendingBatch | undefined = st.batches[0];
-    if (!b || b.n === 0) return { k: Math.max(0, (b?.bar_index ?? 1) - 1), ts: null };
-    return { k: b.bar_index + b.n - 1, ts: ticksOf(b)[b.n - 1]! };
+    if (!b || st.pos === 0) return { k: Math.max(0, (b?.bar_index ?? 1) - 1), ts: null };
+    return { k: b.bar_index + st.pos - 1, ts: ticksOf(b)[st.pos - 1]! };
   }
 
   /** Call strategy code; a throw fails the instance (the actor goes on, the others are not disturbed). */

@@ -18,7 +18,7 @@ import {
 } from '../../protocol/index.ts';
 import type { HandlerContext } from '../../runtime/eventlog/types.ts';
 import { BACKTEST_ROUTES } from './routes.ts';
-import { findRunOfInstance, instanceOfActor, marvinActorId, outcome, type RouterState, type RunEntry } from './runs.ts';
+import { findRunOfInstance, instanceOfActor, marvinActorId, outcome, type InstanceState, type RouterState, type RunEntry } from './runs.ts';
 
 export const ROUTER_TYPES = ['run.Created', 'run.StartRequested', 'run.StopRequested', 'strategy.*', 'backtest.Completed', 'actor.Failed'] as const;
 
@@ -74,7 +74,7 @@ export function createRouterHandler(producer: string) {
         const found = instanceId ? findRunOfInstance(state, instanceId) : null;
         if (!found || !instanceId || found[1].instances[instanceId]!.finished) return;
         const error = p.error as ErrorModel;
-        ctx.emit(makeEvent(StrategyFinished, { run_id: found[0], instance_id: instanceId, status: 'failed', bars: 0, error }, producer, { run_id: found[0] }, event));
+        ctx.emit(makeEvent(StrategyFinished, { run_id: found[0], instance_id: instanceId, status: 'failed', bars: 0, until: null, error }, producer, { run_id: found[0] }, event));
         return;
       }
       default:
@@ -102,7 +102,9 @@ function route(event: LoggedEvent, ctx: HandlerContext<RouterState>, producer: s
 function settle(runId: string, run: RunEntry, cause: LoggedEvent, ctx: HandlerContext<RouterState>, producer: string, state: RouterState): void {
   const result = outcome(run);
   if (!result) return;
-  const instances = Object.entries(run.instances).map(([instance_id, i]) => ({ instance_id, status: i.status === 'running' ? ('completed' as const) : i.status, error: i.error }));
+  // In a stopped run, an instance that reached the (early) end of its ticks was stopped, not completed.
+  const finishedAs = (s: InstanceState['status']) => (s === 'running' || (s === 'completed' && result === 'stopped') ? (result === 'stopped' ? 'stopped' : 'completed') : s);
+  const instances = Object.entries(run.instances).map(([instance_id, i]) => ({ instance_id, status: finishedAs(i.status), error: i.error }));
   const meta = { run_id: runId };
   if (result === 'completed') ctx.emit(makeEvent(RunCompleted, { run_id: runId, instances }, producer, meta, cause));
   else if (result === 'stopped') ctx.emit(makeEvent(RunStopped, { run_id: runId, instances }, producer, meta, cause));

@@ -2,7 +2,7 @@
 // thread, bars from memory. Same handlers as the Postgres pipeline, so the results are identical (a
 // parity test shows it). Two transports: the synchronous bus (default: sweeps, the kernel benchmark) and
 // the memory EventLog (the same consumer algorithm as Postgres: offsets, batches, snapshots).
-import { makeEvent, RunCreated, RunStartRequested, type LoggedEvent, type RunSpec } from '../../protocol/index.ts';
+import { makeEvent, RunCreated, RunStartRequested, type Envelope, type LoggedEvent, type RunSpec } from '../../protocol/index.ts';
 import { createMemoryEventLog } from '../eventlog/memory.ts';
 import type { Consumer } from '../eventlog/types.ts';
 import type { CandleSource } from '../market-data/source.ts';
@@ -13,8 +13,11 @@ import type { BacktestResult } from './result.ts';
 
 export interface KernelOptions {
   readonly transport?: 'bus' | 'eventlog';
-  /** Called with every event the result collector sees, and every strategy.DecisionMade (tests: look-ahead checks, progress). */
-  readonly onEvent?: (event: LoggedEvent) => void;
+  /**
+   * Called with every event the result collector sees, and every strategy.DecisionMade (tests: look-ahead
+   * checks, progress). Events it returns are appended (tests: stop a run part-way).
+   */
+  readonly onEvent?: (event: LoggedEvent) => readonly Envelope[] | void;
 }
 
 /** The collector's types, and the decisions when someone watches (what a strategy noted on each bar). */
@@ -43,7 +46,8 @@ async function onBus(spec: RunSpec, source: CandleSource, options: KernelOptions
   });
   bus.subscribe('collector', watchedTypes(options), null, (event) => {
     collector.add(event);
-    options.onEvent?.(event);
+    const more = options.onEvent?.(event);
+    if (more && more.length > 0) bus.publish(more);
   });
   bus.publish(starting(spec));
   await bus.drain(() => collector.settled);
@@ -89,7 +93,8 @@ async function onEventLog(spec: RunSpec, source: CandleSource, options: KernelOp
     watch(
       log.subscribe({ ...common, name: 'collector', types: [...watchedTypes(options)], initialState: () => null }, (event) => {
         collector.add(event);
-        options.onEvent?.(event);
+        const more = options.onEvent?.(event);
+        if (more && more.length > 0) void log.publish(more).catch(fail);
         if (collector.settled) settle();
       }),
     ),

@@ -67,7 +67,7 @@ export function printResult(result: BacktestResult): void {
     printLine();
     printLine(`${i.strategy} ${JSON.stringify(i.params)} on ${i.symbols.join(', ')}: ${i.status}${i.error ? ` (${i.error.message})` : ''}`);
     printLine(`  final equity ${cents(i.final_equity).toFixed(2)}, cash ${cents(i.cash).toFixed(2)}, ${i.fills.length} fills, ${i.orders.length} orders`);
-    const sampling = i.stats.returns_sampling === 'day' ? ' (Sharpe/Sortino on daily equity)' : '';
+    const sampling = i.stats.returns_sampling === 'day' ? '  (Sharpe and Sortino on daily equity)' : '';
     const rows = STAT_ROWS.map(([key, label, format]) => {
       const value = i.stats[key];
       return { label, value: value === null || value === undefined ? 'n/a' : typeof value === 'number' ? format(value) : value === 'inf' ? '∞' : String(value) };
@@ -82,8 +82,9 @@ export function printResult(result: BacktestResult): void {
       )
         .split('\n')
         .map((l) => `  ${l}`)
-        .join('\n') + sampling,
+        .join('\n'),
     );
+    if (sampling) printLine(sampling);
   }
 }
 

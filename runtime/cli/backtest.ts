@@ -137,7 +137,7 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
     if (started.supervisor) await marvinsStopped(pool, spec);
     if (flags.json) printResultJson(result);
     else printResult(result);
-    if (result.status !== 'completed') process.exitCode = EXIT.unexpected;
+    if (result.status === 'failed') process.exitCode = EXIT.unexpected; // stopped (asked for) is not an error
   } finally {
     signals.dispose();
     await started.supervisor?.stop().catch(() => {});

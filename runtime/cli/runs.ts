@@ -1,7 +1,9 @@
 // `weaver runs list|show`: runs and their results, read from WallE's tables.
 import type { Command } from 'commander';
 import { readBacktestResult } from '../repos/results.ts';
-import { listInstances, listRuns } from '../repos/runs.ts';
+import { makeEvent, RunStopRequested } from '../../protocol/index.ts';
+import { createPostgresEventLog } from '../eventlog/postgres/index.ts';
+import { getRun, listInstances, listRuns, TERMINAL_RUN_STATUSES } from '../repos/runs.ts';
 import { printResult, resultJson } from './backtest-output.ts';
 import { attachDatabase, cliConfig, explainQueryError } from './database.ts';
 import { CliError, EXIT } from './exit-codes.ts';
@@ -9,6 +11,7 @@ import { formatTable, printJson, printLine } from './output.ts';
 
 export function registerRuns(program: Command): void {
   const runs = program.command('runs').description('runs (backtests, live runs) and their results');
+  registerStop(runs);
   runs
     .command('list')
     .description('the latest runs, newest first')
@@ -54,10 +57,31 @@ export function registerRuns(program: Command): void {
     });
 }
 
-async function withDb(fn: (db: Awaited<ReturnType<typeof attachDatabase>>['pool']) => Promise<void>): Promise<void> {
+function registerStop(runs: Command): void {
+  runs
+    .command('stop')
+    .description('ask a running run to stop: its strategies stop where they are, and it ends `stopped` with its results so far')
+    .argument('<run-id>')
+    .option('--json', 'print one JSON object')
+    .action(async (id: string, flags: { json?: boolean }) => {
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new CliError(EXIT.usage, 'bad_usage', `${id} is not a run id (a UUID; see weaver runs list)`);
+      await withDb(async (db, url) => {
+        const run = await getRun(db, id);
+        if (!run) throw new CliError(EXIT.usage, 'not_found', `no run ${id} (see weaver runs list)`);
+        if ((TERMINAL_RUN_STATUSES as readonly string[]).includes(run.status)) throw new CliError(EXIT.rejected, 'run_finished', `run ${id} is already ${run.status}; there is nothing to stop`);
+        const log = await createPostgresEventLog({ url, pool: db });
+        const event = makeEvent(RunStopRequested, { run_id: id, reason: 'requested with weaver runs stop' }, 'cli', { run_id: id });
+        await log.publish([event]).finally(() => log.close());
+        if (flags.json) printJson({ run_id: id, stop_requested: true, event_id: event.id });
+        else printLine(`stop requested for run ${id} (it was ${run.status}); follow it with weaver runs show ${id}`);
+      });
+    });
+}
+
+async function withDb(fn: (db: Awaited<ReturnType<typeof attachDatabase>>['pool'], url: string) => Promise<void>): Promise<void> {
   const attached = await attachDatabase(cliConfig());
   try {
-    await fn(attached.pool).catch((error: unknown) => {
+    await fn(attached.pool, attached.url).catch((error: unknown) => {
       throw explainQueryError(error);
     });
   } finally {

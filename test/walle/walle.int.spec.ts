@@ -125,10 +125,10 @@ describe('WallE writes the business tables from the log', () => {
     [OrdersRejected, { order_id: b3.order_id, instance_id: b, run_id: runId, reason: 'NOT_MINE is not a symbol of this instance (GLOBEX, INITECH)', order: b3 }],
     // An unknown order without its request: nothing to write (and nothing to break).
     [OrdersRejected, { order_id: `${b}:o99`, instance_id: b, run_id: runId, reason: 'unknown order', order: null }],
-    [StrategyFinished, { run_id: runId, instance_id: b, status: 'failed', bars: 7, error: boom }],
+    [StrategyFinished, { run_id: runId, instance_id: b, status: 'failed', bars: 7, until: null, error: boom }],
   ];
   const toTheEnd: Fact[] = [
-    [StrategyFinished, { run_id: runId, instance_id: a, status: 'completed', bars: 1440, error: null }],
+    [StrategyFinished, { run_id: runId, instance_id: a, status: 'completed', bars: 1440, until: null, error: null }],
     [BacktestCompleted, { run_id: runId, instance_id: a, status: 'completed', final_equity: 10_021.8, cash: 9_821.82, positions: [{ symbol: 'ACME', qty: 2, avg_price: 99.99, last_price: 99.74 }], stats: { total_return: 0.00218, sharpe: 1.37, profit_factor: 'inf', cagr: null }, equity: { sampling: 'bar', t: [Date.parse('2024-01-02T00:00:00Z'), Date.parse('2024-01-02T00:01:00Z')], e: [10_000, 10_021.8] }, fills: 2, orders: 1, trades: 3 }],
     [BacktestTrades, { run_id: runId, instance_id: a, trades }],
     [BacktestCompleted, { run_id: runId, instance_id: b, status: 'failed', final_equity: 10_000, cash: 10_000, positions: [], stats: { total_return: 0 }, equity: { sampling: 'bar', t: [], e: [] }, fills: 0, orders: 2, trades: 0 }],
@@ -229,7 +229,7 @@ describe('WallE writes the business tables from the log', () => {
       toEvents([
         [RunStarted, { spec: runSpec, start_after: '5.1' }],
         [RunStopRequested, { run_id: runId, reason: 'too late' }],
-        [StrategyFinished, { run_id: runId, instance_id: b, status: 'completed', bars: 8, error: null }],
+        [StrategyFinished, { run_id: runId, instance_id: b, status: 'completed', bars: 8, until: null, error: null }],
         [OrdersAccepted, { order: a1 }],
         [OrdersCanceled, { order_id: a1.order_id, instance_id: a, run_id: runId, reason: 'too late', filled_qty: 10 }],
         [OrdersRejected, { order_id: b1.order_id, instance_id: b, run_id: runId, reason: 'too late', order: b1 }],
