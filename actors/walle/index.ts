@@ -11,6 +11,7 @@ export default defineActor<WalleState>({
   kind: 'walle',
   subscribe: {
     asyncCommit: true, // every effect derives from the log and stays in Postgres
+    lingerMs: 100, // tables may trail the log by a tenth of a second; the strategies' round trips need the CPU
     types: WALLE_TYPES,
     initialState: initialWalleState,
     batchSize: 500,

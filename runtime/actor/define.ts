@@ -44,6 +44,8 @@ export interface ActorSubscription<S, C> {
    * broker, no outside world): its commits need not wait for the WAL flush (PoolOptions.asyncCommit).
    */
   readonly asyncCommit?: boolean;
+  /** See ConsumerOptions.lingerMs: for actors off the critical path. */
+  readonly lingerMs?: number;
   /** Where the actor's consumer starts on its very first run (default: the origin of the log); see ConsumerOptions.startAfter. */
   readonly startAfter?: (config: C) => Cursor | undefined;
 }

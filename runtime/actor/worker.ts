@@ -84,6 +84,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
           ...(sub.batchSize !== undefined ? { batchSize: sub.batchSize } : {}),
           ...(sub.maxAttempts !== undefined ? { maxAttempts: sub.maxAttempts } : {}),
           ...(startAfter ? { startAfter } : {}),
+          ...(sub.lingerMs !== undefined ? { lingerMs: sub.lingerMs } : {}),
           // A throw rolls the batch back and (by default) crashes the actor: it restarts from its committed
           // offset, and after maxAttempts the event goes to dead_letters (counted across crashes).
           onHandlerError: sub.onHandlerError === 'retry' ? 'retry' : 'crash',

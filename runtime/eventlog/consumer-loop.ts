@@ -41,6 +41,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
   // a page per handful of rows. Its wanted rows are handled in batches of `batchSize`.
   const scanLimit = Math.max(batchSize, 1000);
   const pollMs = options.pollIntervalMs ?? 500;
+  const lingerMs = options.lingerMs ?? 0;
   const maxAttempts = options.maxAttempts ?? 3;
   const crashOnThrow = options.onHandlerError === 'crash';
   const commitWhenIdle = options.commitWhenIdle ?? true;
@@ -247,7 +248,9 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
       // NOTIFY), so look again soon, backing off only a little (2, 4, 8, 10 ms…).
       quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 2), BLOCKED_RETRY_MAX_MS, pollMs) : 0;
       const waitMs = Math.min(quickRetryMs > 0 ? quickRetryMs : pollMs, idleCommitInMs > 0 ? Math.ceil(idleCommitInMs) : Infinity);
-      await store.waitForWake(waitMs);
+      // A consumer off the critical path (WallE's table writes) lets events gather after a wake-up, so it
+      // handles many in one batch instead of competing for the CPU at every hop of the others.
+      if ((await store.waitForWake(waitMs)) === 'woken' && lingerMs > 0 && !stopping) await sleep(lingerMs);
     }
     return { reason: 'stopped' };
   }

@@ -58,6 +58,12 @@ export interface ConsumerOptions<S> {
    * idle commit would supersede the others: it then commits with its own events, or every 20 pages.
    */
   readonly commitWhenIdle?: boolean;
+  /**
+   * After a wake-up, wait this long before reading (default 0), so events gather into fewer, larger
+   * batches: for consumers off the critical path (WallE), which then do not compete for the CPU with the
+   * others at every step of a round trip. Adds up to this much latency to the consumer itself.
+   */
+  readonly lingerMs?: number;
   readonly fencing?: Fencing;
   /**
    * Where a consumer with no stored offset starts: after this cursor (default: the origin of the log). A

@@ -9,7 +9,7 @@ import { runConsumerLoop } from '../consumer-loop.ts';
 import type { ConsumerLag, EventLog, Fencing } from '../types.ts';
 import { assertLeaseHeld } from './lease-guard.ts';
 import { appendEvents } from './append.ts';
-import { namespacesOf, notifyOutbox } from './notify.ts';
+import { typesOf, notifyOutbox } from './notify.ts';
 import { createPostgresConsumerStore } from './store.ts';
 import { OutboxWakeups } from './wakeups.ts';
 import { createReaderPool } from './reader-pool.ts';
@@ -63,7 +63,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
       } else {
         await appendEvents(pool, events); // one statement: atomic without BEGIN/COMMIT round trips
       }
-      notifyOutbox(pool, namespacesOf(events.map((e) => e.type)));
+      notifyOutbox(pool, typesOf(events.map((e) => e.type)));
     },
     async transaction(fn) {
       const types: string[] = [];
@@ -80,7 +80,7 @@ export async function createPostgresEventLog(options: PostgresEventLogOptions): 
         },
         0,
       );
-      if (types.length > 0) notifyOutbox(pool, namespacesOf(types));
+      if (types.length > 0) notifyOutbox(pool, typesOf(types));
       return result;
     },
     subscribe(consumerOptions, handler) {

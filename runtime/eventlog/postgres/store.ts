@@ -5,7 +5,7 @@ import type { Fencing } from '../types.ts';
 import { typePatternsToLike } from '../types.ts';
 import { insertDeadLetters } from './dead-letters.ts';
 import { isInfrastructureError } from './infrastructure-errors.ts';
-import { namespacesOf, notifyOutbox } from './notify.ts';
+import { typesOf, notifyOutbox } from './notify.ts';
 import { advanceOffset, loadOffset, recordHandlerFailure } from './offsets.ts';
 import { readEventsBehindHorizon } from './read.ts';
 import type { OutboxWakeups } from './wakeups.ts';
@@ -44,7 +44,7 @@ export function createPostgresConsumerStore(
       }, 0),
     waitForWake: (ms) => signal.wait(ms),
     interrupt: () => signal.wake(),
-    notify: (types) => notifyOutbox(pool, types ? namespacesOf(types) : null),
+    notify: (types) => notifyOutbox(pool, types ? typesOf(types) : null),
     isInfrastructureError,
     async close() {
       wakeups.release(signal);

@@ -1,5 +1,6 @@
 import createSubscriber, { type Subscriber } from 'pg-listen';
 import type { Logger } from 'pino';
+import { typeMatches } from '../types.ts';
 import { WakeSignal } from '../wake-signal.ts';
 
 export const OUTBOX_CHANNEL = 'weaver_outbox';
@@ -13,8 +14,8 @@ export const OUTBOX_CHANNEL = 'weaver_outbox';
 export class OutboxWakeups {
   readonly #url: string;
   readonly #log: Logger | undefined;
-  /** Each local consumer's signal, with the namespaces it reads (null: every type). */
-  readonly #signals = new Map<WakeSignal, Set<string> | null>();
+  /** Each local consumer's signal, with the type patterns it reads. */
+  readonly #signals = new Map<WakeSignal, readonly string[]>();
   #subscriber: Subscriber | null = null;
   #closed = false;
   #connected!: Promise<void>;
@@ -30,11 +31,10 @@ export class OutboxWakeups {
     return this.#connected;
   }
 
-  /** A consumer's wake-up; `patterns` (its types) let a NOTIFY about other namespaces pass it by. */
-  signal(patterns?: readonly string[]): WakeSignal {
+  /** A consumer's wake-up; `patterns` (its types) let a NOTIFY about other types pass it by. */
+  signal(patterns: readonly string[] = ['*']): WakeSignal {
     const s = new WakeSignal();
-    const all = !patterns || patterns.some((p) => p === '*');
-    this.#signals.set(s, all ? null : new Set(patterns.map((p) => (p.includes('.') ? p.slice(0, p.indexOf('.')) : p))));
+    this.#signals.set(s, patterns);
     return s;
   }
 
@@ -46,11 +46,11 @@ export class OutboxWakeups {
     for (const s of this.#signals.keys()) s.wake();
   }
 
-  /** A NOTIFY's payload: the namespaces appended, comma-separated; empty wakes everyone. */
+  /** A NOTIFY's payload: the types appended, comma-separated; empty wakes everyone. */
   wakeFor(payload: string | undefined): void {
     if (!payload) return this.wakeAll();
     const appended = payload.split(',');
-    for (const [s, mine] of this.#signals) if (mine === null || appended.some((n) => mine.has(n))) s.wake();
+    for (const [s, patterns] of this.#signals) if (appended.some((t) => typeMatches(t, patterns))) s.wake();
   }
 
   async close(): Promise<void> {
