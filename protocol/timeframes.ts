@@ -26,8 +26,3 @@ export function barStart(ms: number, lengthMs: number): number {
 export function nextBarStart(ms: number, lengthMs: number): number {
   return barStart(ms, lengthMs) + lengthMs;
 }
-
-/** Is `ms` a bar boundary of the timeframe? (A 1d bar must start at 00:00 UTC, a 1h bar on the hour, …) */
-export function isBarStart(ms: number, lengthMs: number): boolean {
-  return ms % lengthMs === 0;
-}

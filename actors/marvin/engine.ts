@@ -7,13 +7,11 @@
 // orders.Matched(k), the fills and cancels of bar k arriving before it (lockstep, only while orders are
 // open). Then onBar(k); its orders are decided on bar k's close and fill from bar k+1 on.
 import {
+  emptyWindow,
   makeEvent,
   StrategyAdvance,
-  StrategyCancelRequest,
-  StrategyDecisionMade,
   StrategyFetchWindow,
   StrategyFinished,
-  StrategyPlaceRequest,
   type Bar,
   type BarWindow,
   type Envelope,
@@ -23,10 +21,11 @@ import {
   type OrderRequest,
   type RunSpec,
 } from '../../protocol/index.ts';
-import { lastValues, newHistory, pushHistory } from './history.ts';
+import { createStrategyContext } from './context.ts';
+import { newHistory, pushHistory } from './history.ts';
 import { columnsOf, packTicks, unpackTicks, type Columns } from './packed.ts';
-import { initialMarvinState as initialMarvinStateStub, type MarvinState, type PendingBatch } from './state.ts';
-import type { OrderOptions, OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
+import type { MarvinState, PendingBatch } from './state.ts';
+import type { OrderUpdate, OrderView, Params, StrategyContext, StrategyDefinition } from './strategy.ts';
 
 export const MARVIN_TYPES = ['clock.Tick', 'data.WindowReady', 'data.WindowChunk', 'data.WindowComplete', 'orders.*', 'run.StopRequested'] as const;
 
@@ -46,7 +45,6 @@ export function createMarvin(setup: MarvinSetup) {
   const inst = run.instances.find((i) => i.instance_id === instanceId);
   if (!inst) throw new Error(`run ${run.run_id} has no instance ${instanceId}`);
   const symbols = inst.symbols;
-  const primary = symbols[0]!;
   const runId = run.run_id;
   const historyCap = Math.max(1, strategy.history?.(params) ?? 1);
   const meta = { run_id: runId };
@@ -66,42 +64,7 @@ export function createMarvin(setup: MarvinSetup) {
   /** The data.WindowChunk parts received so far, by batch (a cache as well). */
   const parts = new Map<number, BarWindow[]>();
 
-  const call: Call = { st: initialMarvinStateStub(), emit: () => {}, k: 0, ts: null, bars: undefined, plots: null };
-  const clock = { now: 0, barIndex: 0, timeframe: run.timeframe, iso: () => iso() };
-  const context: StrategyContext = {
-    clock,
-    params,
-    symbols,
-    bar: (s) => call.bars?.[symbolIndex(s)],
-    history: (field, n, s) => lastValues(call.st.history[symbols[symbolIndex(s)]!]!, field, n),
-    position: (s) => call.st.positions[s ?? primary]?.qty ?? 0,
-    avgPrice: (s) => call.st.positions[s ?? primary]?.avg_price ?? 0,
-    get cash() {
-      return call.st.cash;
-    },
-    openOrders(s) {
-      const orders = call.st.orders;
-      for (const _ in orders) return Object.values(orders).filter((o) => s === undefined || o.symbol === s);
-      return NO_ORDERS;
-    },
-    buy: (qty, o) => submit('buy', qty, o),
-    sell: (qty, o) => submit('sell', qty, o),
-    cancel(orderId, reason) {
-      const { st, k } = call;
-      if (!st.orders[orderId]) return;
-      call.emit(makeEvent(StrategyCancelRequest, { order_id: orderId, run_id: runId, instance_id: instanceId, bar_index: k, reason: reason ?? 'canceled by the strategy' }, producer, meta));
-      decide('cancel', reason ?? 'canceled by the strategy', orderId, {});
-      st.seq++;
-    },
-    plot(values) {
-      // Kept by reference until a decision needs it: most bars decide nothing.
-      call.plots = call.plots === null ? (values as Record<string, number>) : { ...call.plots, ...values };
-    },
-    note(action, reason, details) {
-      decide(action, reason, null, { ...(details ?? {}) });
-      call.st.seq++;
-    },
-  };
+  const strategyContext = createStrategyContext({ run, instanceId, symbols, params, producer });
 
   return function handle(event: LoggedEvent, st: MarvinState, emit: (e: Envelope) => void): void {
     if (st.phase === 'done') return;
@@ -267,7 +230,7 @@ export function createMarvin(setup: MarvinSetup) {
       if (b.request_id !== null) continue;
       b.request_id = `${instanceId}:w${b.bar_index}`;
       if (b.n === 0) {
-        windows.set(b.bar_index, columnsOf({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] }));
+        windows.set(b.bar_index, columnsOf(emptyWindow(symbols)));
         b.ready = true;
         continue;
       }
@@ -279,7 +242,7 @@ export function createMarvin(setup: MarvinSetup) {
     b.ready = false;
     parts.delete(b.bar_index);
     if (b.n === 0) {
-      windows.set(b.bar_index, columnsOf({ symbols: [...symbols], s: [], t: [], o: [], h: [], l: [], c: [], v: [] }));
+      windows.set(b.bar_index, columnsOf(emptyWindow(symbols)));
       b.ready = true;
       return;
     }
@@ -320,16 +283,8 @@ export function createMarvin(setup: MarvinSetup) {
 
   /** Call strategy code; a throw fails the instance (the actor goes on, the others are not disturbed). */
   function callback(st: MarvinState, emit: (e: Envelope) => void, k: number, ts: number | null, fn: (ctx: StrategyContext) => void, bars?: (Bar | undefined)[]): boolean {
-    call.st = st;
-    call.emit = emit;
-    call.k = k;
-    call.ts = ts;
-    call.bars = bars;
-    call.plots = null;
-    clock.now = ts ?? 0;
-    clock.barIndex = k;
     try {
-      fn(context);
+      fn(strategyContext.enter(st, emit, k, ts, bars));
       return true;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -337,64 +292,7 @@ export function createMarvin(setup: MarvinSetup) {
       finish(st, emit, 'failed', { code: 'strategy_error', message: `strategy ${strategy.name} threw${where}: ${message}`, details: { bar_index: k }, correlation_id: null });
       return false;
     } finally {
-      call.bars = undefined;
+      strategyContext.leave();
     }
   }
-
-  // One context for every call (a bar per microsecond leaves no room for allocating one per bar): its
-  // methods read the call in progress from `call`.
-  function symbolIndex(s: string | undefined): number {
-    if (s === undefined) return 0;
-    const i = symbols.indexOf(s);
-    if (i < 0) throw new Error(`symbol ${s} is not one of this instance's symbols (${symbols.join(', ')})`);
-    return i;
-  }
-  function iso(): string {
-    return new Date(call.ts ?? 0).toISOString();
-  }
-  function decide(action: string, reason: string, orderId: string | null, details: Record<string, unknown>): void {
-    const { st, k } = call;
-    const decisionId = `${instanceId}:d${st.seq}`;
-    call.emit(makeEvent(StrategyDecisionMade, { decision_id: decisionId, run_id: runId, instance_id: instanceId, ts: iso(), bar_index: k, action, reason, order_id: orderId, details: call.plots ? { ...details, plots: { ...call.plots } } : details }, producer, meta));
-  }
-  function submit(side: 'buy' | 'sell', qty: number, o: (OrderOptions & { symbol?: string }) | undefined): string {
-    const { st, k, ts } = call;
-    if (ts === null) throw new Error(`${side}() may only be called from onBar or onOrderUpdate after a bar`);
-    if (!(qty > 0) || !Number.isFinite(qty)) throw new Error(`${side}(${qty}): the quantity must be a positive number`);
-    const symbol = symbols[symbolIndex(o?.symbol)]!;
-    const type = o?.type ?? 'market';
-    const order: OrderRequest = {
-      order_id: `${instanceId}:o${st.seq}`,
-      run_id: runId,
-      instance_id: instanceId,
-      symbol,
-      side,
-      qty,
-      type,
-      limit_price: type === 'limit' || type === 'stop_limit' ? (o?.limit ?? null) : null,
-      stop_price: type === 'stop' || type === 'stop_limit' ? (o?.stop ?? null) : null,
-      decided_at: iso(),
-      bar_index: k,
-    };
-    if ((type === 'limit' || type === 'stop_limit') && !(order.limit_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.limit > 0`);
-    if ((type === 'stop' || type === 'stop_limit') && !(order.stop_price! > 0)) throw new Error(`${side}(): a ${type} order needs options.stop > 0`);
-    call.emit(makeEvent(StrategyPlaceRequest, { order }, producer, meta));
-    decide(side, o?.reason ?? `${side} ${qty} ${symbol} (${type})`, order.order_id, { qty, type, limit: order.limit_price, stop: order.stop_price });
-    st.seq++;
-    st.orders[order.order_id] = { order_id: order.order_id, symbol, side, type, qty, filled_qty: 0, limit_price: order.limit_price, stop_price: order.stop_price, status: 'new', bar_index: k };
-    return order.order_id;
-  }
-}
-
-const NO_ORDERS: readonly OrderView[] = Object.freeze([]);
-
-/** The call in progress, read by the one context object's methods. */
-interface Call {
-  st: MarvinState;
-  emit: (e: Envelope) => void;
-  k: number;
-  ts: number | null;
-  bars: (Bar | undefined)[] | undefined;
-  /** The latest plot() values of this call (merged); attached to the decisions it makes. */
-  plots: Record<string, number> | null;
 }

@@ -16,6 +16,3 @@ export const BACKTEST_ROUTES: Readonly<Record<string, EventDefinition>> = Object
   'strategy.Advance': BacktestAdvance,
   'strategy.Finished': BacktestFinish,
 });
-
-/** The strategy.* types the router consumes. */
-export const ROUTED_TYPES = Object.keys(BACKTEST_ROUTES);
