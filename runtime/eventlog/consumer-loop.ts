@@ -20,8 +20,8 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Pages with nothing wanted read before the offset is moved past them anyway. */
 const SKIP_COMMIT_PAGES = 20;
-/** Longest wait between reads while committed rows are held back behind an open transaction. */
-const BLOCKED_RETRY_MAX_MS = 2;
+/** The wait between reads while committed rows are held back behind an open transaction. */
+const BLOCKED_RETRY_MS = 2;
 /** An idle consumer moves its offset past unwanted events at most this often. */
 const IDLE_COMMIT_MS = 200;
 
@@ -210,7 +210,7 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
     }
     markReady();
     // Committed events held behind an open transaction's horizon get no second NOTIFY when that transaction
-    // ends without appending: look again after 5, 10, 20 … ms rather than a whole poll interval.
+    // ends without appending: look again after BLOCKED_RETRY_MS rather than a whole poll interval.
     let quickRetryMs = 0;
     // How far reading has gone past the committed offset over pages with nothing wanted. Such pages are
     // not committed one by one (a consumer of rare types beside 25,000 events/s of others would commit
@@ -245,8 +245,8 @@ export function runConsumerLoop<S>(store: ConsumerStore, options: ConsumerOption
         } else idleCommitInMs = IDLE_COMMIT_MS - since;
       }
       // Held back by an open transaction: its commit may wake nobody (a batch that appends nothing sends no
-      // NOTIFY), so look again soon, backing off only a little (2, 4, 8, 10 ms…).
-      quickRetryMs = page.blocked ? Math.min(Math.max(quickRetryMs * 2, 2), BLOCKED_RETRY_MAX_MS, pollMs) : 0;
+      // NOTIFY), so look again in BLOCKED_RETRY_MS (a read is cheap; the transactions ahead are short).
+      quickRetryMs = page.blocked ? Math.min(BLOCKED_RETRY_MS, pollMs) : 0;
       const waitMs = Math.min(quickRetryMs > 0 ? quickRetryMs : pollMs, idleCommitInMs > 0 ? Math.ceil(idleCommitInMs) : Infinity);
       // A consumer off the critical path (WallE's table writes) lets events gather after a wake-up, so it
       // handles many in one batch instead of competing for the CPU at every hop of the others.
