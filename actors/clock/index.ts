@@ -1,6 +1,6 @@
 // The clock actor (GLaDOS): clock.Tick per run. Backtests: BacktestClock over the candles table.
 import { defineActor } from '../../runtime/actor/define.ts';
-import { createPostgresCandleSource } from '../../runtime/market-data/postgres.ts';
+import { candlesOfBatch } from '../../runtime/market-data/postgres.ts';
 import { initialClockState, type ClockState } from './backtest-clock.ts';
 import { CLOCK_TYPES, createClockHandler } from './handler.ts';
 
@@ -13,9 +13,6 @@ export default defineActor<ClockState>({
     types: CLOCK_TYPES,
     initialState: initialClockState,
     handle: (event, ctx, actor) =>
-      (handler ??= createClockHandler(actor.id, (db) => {
-        if (!db) throw new Error('the clock actor reads candles from Postgres; the memory kernel passes its own source');
-        return createPostgresCandleSource(db);
-      }))(event, ctx),
+      (handler ??= createClockHandler(actor.id, candlesOfBatch))(event, ctx),
   },
 });

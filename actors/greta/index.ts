@@ -1,6 +1,6 @@
 // The Greta actor: the backtest venue on the Postgres event log, reading bars from the candles table.
 import { defineActor } from '../../runtime/actor/define.ts';
-import { createPostgresCandleSource } from '../../runtime/market-data/postgres.ts';
+import { candlesOfBatch } from '../../runtime/market-data/postgres.ts';
 import { createGretaHandler, GRETA_TYPES } from './handler.ts';
 import { initialGretaState, type GretaState } from './state.ts';
 
@@ -13,9 +13,6 @@ export default defineActor<GretaState>({
     types: GRETA_TYPES,
     initialState: initialGretaState,
     handle: (event, ctx, actor) =>
-      (handler ??= createGretaHandler(actor.id, (db) => {
-        if (!db) throw new Error('the greta actor reads candles from Postgres; the memory kernel passes its own source');
-        return createPostgresCandleSource(db);
-      }))(event, ctx),
+      (handler ??= createGretaHandler(actor.id, candlesOfBatch))(event, ctx),
   },
 });

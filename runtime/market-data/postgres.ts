@@ -68,3 +68,9 @@ export function createPostgresCandleSource(db: CommonQueryMethods): CandleSource
     },
   };
 }
+
+/** The candles of a handler's batch connection; an actor that reads candles runs on Postgres (the memory kernel passes its own source). */
+export function candlesOfBatch(db: CommonQueryMethods | null): CandleSource {
+  if (!db) throw new Error('this actor reads candles from Postgres (ctx.db); on the memory log, give its handler a memory CandleSource');
+  return createPostgresCandleSource(db);
+}
