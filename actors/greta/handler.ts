@@ -52,7 +52,6 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
           account: newAccount(spec.cash),
           book: newBook(),
           fills: '',
-          fill_count: 0,
           fill_seq: {},
           orders: 0,
         };
@@ -106,7 +105,6 @@ export function createGretaHandler(producer: string, candles: (db: CommonQueryMe
               }
               const n = (a.fill_seq[req.order_id] = (a.fill_seq[req.order_id] ?? 0) + 1);
               a.fills += fillLine(a.symbols.indexOf(req.symbol), req.side === 'buy' ? 1 : -1, m.qty, m.price, m.fee, ts, k);
-              a.fill_count++;
               if (m.remaining === 0) delete a.fill_seq[req.order_id];
               const fill = { fill_id: `${req.order_id}:f${n}`, order_id: req.order_id, run_id: a.run_id, instance_id: instanceId, symbol: req.symbol, side: req.side, qty: m.qty, price: m.price, fee: m.fee, ts: new Date(ts).toISOString(), bar_index: k };
               emit(makeEvent(OrdersFilled, { fill, remaining: m.remaining, avg_price: m.order.avg_price }, producer, meta, event));

@@ -20,7 +20,6 @@ export type VenueAccount = {
   account: Account;
   book: Book;
   fills: FillLines;
-  fill_count: number;
   /** Fills so far per order id (for deterministic fill ids), and orders accepted. */
   fill_seq: Record<string, number>;
   orders: number;

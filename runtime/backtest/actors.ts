@@ -9,7 +9,7 @@ import { marvinFor } from '../../actors/marvin/setup.ts';
 import { initialMarvinState, type MarvinState } from '../../actors/marvin/state.ts';
 import { createRouterHandler, ROUTER_TYPES } from '../../actors/router/handler.ts';
 import { initialRouterState } from '../../actors/router/runs.ts';
-import type { RunSpec } from '../../protocol/index.ts';
+import type { LoggedEvent, RunSpec } from '../../protocol/index.ts';
 import type { EventHandler } from '../eventlog/types.ts';
 import type { CandleSource } from '../market-data/source.ts';
 
@@ -37,3 +37,24 @@ export function marvinActor(payload: { actor_id: string; kind: string; config: R
   const handler: EventHandler<MarvinState> = (e, ctx) => marvin(e, ctx.state, (out) => ctx.emit(out));
   return { name: payload.actor_id, types: MARVIN_TYPES, initialState: initialMarvinState, handler: handler as EventHandler<unknown> };
 }
+
+/**
+ * The supervisor's part in the kernel: start the Marvin an actor.Spawn asks for (once per id), stop it on
+ * actor.Kill. `start` hosts it on the transport, after the spawn event.
+ */
+export function spawner<H>(start: (actor: HostedActor, after: LoggedEvent) => H, stop: (hosted: H) => void): EventHandler<null> {
+  const running = new Map<string, H>();
+  return (event) => {
+    const p = event.payload as { actor_id: string; kind: string; config: Record<string, unknown> };
+    if (event.type === 'actor.Kill') {
+      const hosted = running.get(p.actor_id);
+      if (hosted !== undefined) stop(hosted);
+      running.delete(p.actor_id);
+      return;
+    }
+    const m = running.has(p.actor_id) ? null : marvinActor(p);
+    if (m) running.set(p.actor_id, start(m, event));
+  };
+}
+
+export const SPAWN_TYPES = ['actor.Spawn', 'actor.Kill'] as const;

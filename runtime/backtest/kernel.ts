@@ -6,7 +6,7 @@ import { makeEvent, RunCreated, RunStartRequested, type Envelope, type LoggedEve
 import { createMemoryEventLog } from '../eventlog/memory.ts';
 import type { Consumer } from '../eventlog/types.ts';
 import type { CandleSource } from '../market-data/source.ts';
-import { marvinActor, singletonActors } from './actors.ts';
+import { singletonActors, SPAWN_TYPES, spawner } from './actors.ts';
 import { createBus } from './bus.ts';
 import { COLLECTED_TYPES, createCollector } from './collect.ts';
 import type { BacktestResult } from './result.ts';
@@ -33,17 +33,7 @@ async function onBus(spec: RunSpec, source: CandleSource, options: KernelOptions
   const bus = createBus();
   const collector = createCollector(spec);
   for (const a of singletonActors(source)) bus.subscribe(a.name, a.types, a.initialState(), a.handler);
-  const marvins = new Map<string, { stop(): void }>();
-  bus.subscribe('supervisor', ['actor.Spawn', 'actor.Kill'], null, (event) => {
-    const p = event.payload as { actor_id: string; kind: string; config: Record<string, unknown> };
-    if (event.type === 'actor.Kill') {
-      marvins.get(p.actor_id)?.stop();
-      marvins.delete(p.actor_id);
-      return;
-    }
-    const m = marvins.has(p.actor_id) ? null : marvinActor(p);
-    if (m) marvins.set(p.actor_id, bus.subscribe(m.name, m.types, m.initialState(), m.handler));
-  });
+  bus.subscribe('supervisor', SPAWN_TYPES, null, spawner((m) => bus.subscribe(m.name, m.types, m.initialState(), m.handler), (hosted) => hosted.stop()));
   bus.subscribe('collector', watchedTypes(options), null, (event) => {
     collector.add(event);
     const more = options.onEvent?.(event);
@@ -59,7 +49,7 @@ async function onEventLog(spec: RunSpec, source: CandleSource, options: KernelOp
   const log = createMemoryEventLog();
   const collector = createCollector(spec);
   const consumers: Consumer[] = [];
-  const marvins = new Map<string, Consumer>();
+  const marvins = new Set<Consumer>();
   let settle!: () => void;
   let fail!: (error: unknown) => void;
   const settled = new Promise<void>((resolve, reject) => {
@@ -77,16 +67,20 @@ async function onEventLog(spec: RunSpec, source: CandleSource, options: KernelOp
   for (const a of singletonActors(source)) consumers.push(watch(log.subscribe({ ...common, name: a.name, types: a.types, initialState: a.initialState }, a.handler)));
   consumers.push(
     watch(
-      log.subscribe({ ...common, name: 'supervisor', types: ['actor.Spawn', 'actor.Kill'], initialState: () => null }, (event) => {
-        const p = event.payload as { actor_id: string; kind: string; config: Record<string, unknown> };
-        if (event.type === 'actor.Kill') {
-          void marvins.get(p.actor_id)?.stop();
-          marvins.delete(p.actor_id);
-          return;
-        }
-        const m = marvins.has(p.actor_id) ? null : marvinActor(p);
-        if (m) marvins.set(p.actor_id, watch(log.subscribe({ ...common, name: m.name, types: m.types, initialState: m.initialState, startAfter: event.cursor }, m.handler)));
-      }),
+      log.subscribe(
+        { ...common, name: 'supervisor', types: SPAWN_TYPES, initialState: () => null },
+        spawner(
+          (m, after) => {
+            const c = watch(log.subscribe({ ...common, name: m.name, types: m.types, initialState: m.initialState, startAfter: after.cursor }, m.handler));
+            marvins.add(c);
+            return c;
+          },
+          (c) => {
+            marvins.delete(c);
+            void c.stop();
+          },
+        ),
+      ),
     ),
   );
   consumers.push(

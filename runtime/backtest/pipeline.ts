@@ -51,7 +51,8 @@ export async function followRun(opts: PipelineOptions): Promise<void> {
   const { spec, db } = opts;
   const total = opts.barsPerInstance * spec.instances.length;
   const consumers = spec.instances.map((i) => `marvin:${i.instance_id}`);
-  let last = -1;
+  // Progress is any change of status or of bars handled; none for stallMs means nobody is working on it.
+  let last = '';
   let lastChange = Date.now();
   for (;;) {
     if (opts.signal?.aborted) throw new WeaverError('interrupted', `stopped waiting for run ${spec.run_id}; it goes on in the running Weaver (see weaver runs show ${spec.run_id})`);
@@ -62,7 +63,7 @@ export async function followRun(opts: PipelineOptions): Promise<void> {
       SELECT coalesce(sum((state->>'bars')::float8), 0)::float8 AS done FROM consumer_offsets WHERE consumer = ANY(${sql.array(consumers, 'text')})`);
     opts.onProgress?.({ status, done, total });
     if ((TERMINAL_RUN_STATUSES as readonly string[]).includes(status)) return;
-    const mark = done + (status === 'pending' ? 0 : 1) * 0.5;
+    const mark = `${status}:${done}`;
     if (mark !== last) {
       last = mark;
       lastChange = Date.now();

@@ -18,6 +18,7 @@
 import { defineStrategy } from '../../strategy.ts';
 import type { OrderView, StrategyContext } from '../../strategy.ts';
 import { formatPrice, plotKey } from '../lib/format.ts';
+import { QTY_PARAM, qtyProblem } from '../lib/qty.ts';
 import { pushExtreme, rollingMax, rollingMin } from '../lib/rolling-extreme.ts';
 import type { RollingExtreme } from '../lib/rolling-extreme.ts';
 
@@ -42,10 +43,10 @@ export default defineStrategy<BreakoutParams, BreakoutState>({
   params: {
     entry: { type: 'integer', default: 20, min: 1, description: 'Bars of the entry channel: buy on a break above their highest high.' },
     exit: { type: 'integer', default: 10, min: 1, description: 'Bars of the exit channel: sell all on a break below their lowest low.' },
-    qty: { type: 'number', default: 1, min: 0, description: 'Quantity bought on each entry (> 0); exits sell the whole position.' },
+    qty: QTY_PARAM,
   },
   validate(p) {
-    return p.qty > 0 ? null : `qty must be greater than 0, got ${p.qty}`;
+    return qtyProblem(p.qty);
   },
   init() {
     return { symbols: {} };

@@ -17,6 +17,7 @@
 import { defineStrategy } from '../../strategy.ts';
 import type { StrategyContext } from '../../strategy.ts';
 import { formatPrice, plotKey } from '../lib/format.ts';
+import { QTY_PARAM, qtyProblem } from '../lib/qty.ts';
 import { pushMean, rollingMean } from '../lib/rolling-mean.ts';
 import type { RollingMean } from '../lib/rolling-mean.ts';
 
@@ -41,12 +42,11 @@ export default defineStrategy<SmaCrossParams, SmaCrossState>({
   params: {
     fast: { type: 'integer', default: 10, min: 1, description: 'Bars of the fast SMA of the close (1: the close itself).' },
     slow: { type: 'integer', default: 30, min: 2, description: 'Bars of the slow SMA of the close; must be greater than fast.' },
-    qty: { type: 'number', default: 1, min: 0, description: 'Quantity bought on each entry (> 0); exits sell the whole position.' },
+    qty: QTY_PARAM,
   },
   validate(p) {
     if (p.fast >= p.slow) return `fast (${p.fast}) must be less than slow (${p.slow}): lower fast or raise slow`;
-    if (!(p.qty > 0)) return `qty must be greater than 0, got ${p.qty}`;
-    return null;
+    return qtyProblem(p.qty);
   },
   init() {
     return { symbols: {} };
