@@ -14,3 +14,4 @@ export * from './data.ts';
 export * from './clock.ts';
 export * from './strategy.ts';
 export * from './backtest.ts';
+export * from './ui.ts';

@@ -19,6 +19,8 @@ export interface ActorContext<C = unknown> {
   transaction<T>(fn: (tx: LogTransaction) => Promise<T>): Promise<T>;
   /** Aborted when the actor is being stopped: timers and loops started in start() end on it. */
   readonly signal: AbortSignal;
+  /** The database the event log lives on, for an actor that serves reads of its own (the gateway). Null in memory. */
+  readonly databaseUrl: string | null;
 }
 
 /** A handler gets the batch context (state, emit, db) and, as a third argument, the actor's context. */

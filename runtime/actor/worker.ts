@@ -71,6 +71,7 @@ async function start(params: StartParams): Promise<Result<StartInfo>> {
       publish: (events) => eventLog.publish(events),
       transaction: (fn) => eventLog.transaction(fn),
       signal: abort.signal,
+      databaseUrl: params.databaseUrl,
     };
     let consumer: Consumer | null = null;
     const sub = definition.subscribe;

@@ -50,8 +50,7 @@ export async function migrate(url: string, log: (msg: string) => void = () => {}
 
 /** Names of migrations on disk not yet applied, in order; read-only (for a readiness check). */
 export async function pendingMigrations(url: string): Promise<string[]> {
-  const files = (await readdir(MIGRATIONS_DIR)).filter(isMigrationFile).map((f) => f.slice(0, -'.sql'.length));
-  files.sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
+  const files = await migrationNames();
   const client = await connect(url, 'weaver-readiness');
   try {
     const exists = await client.query<{ t: string | null }>('SELECT to_regclass($1) AS t', [MIGRATIONS_TABLE]);
@@ -62,6 +61,12 @@ export async function pendingMigrations(url: string): Promise<string[]> {
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** The migrations on disk, in order (names without .sql, as pgmigrations stores them). */
+export async function migrationNames(): Promise<string[]> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter(isMigrationFile).map((f) => f.slice(0, -'.sql'.length));
+  return files.sort((a, b) => parseInt(a, 10) - parseInt(b, 10) || a.localeCompare(b));
 }
 
 async function connect(url: string, applicationName: string): Promise<pg.Client> {

@@ -1,0 +1,7 @@
+// (being written)
+import type { GatewayDeps } from '../deps.ts';
+import type { RouteSpec } from '../http/route.ts';
+
+export function backtestRoutes(_deps: GatewayDeps): RouteSpec[] {
+  return [];
+}

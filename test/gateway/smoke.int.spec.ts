@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayHarness, type GatewayHarness } from './harness.ts';
+
+let h: GatewayHarness;
+beforeAll(async () => {
+  h = await startGatewayHarness({ project: true });
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('gateway basics', () => {
+  it('answers /healthz and 404s unknown routes in the error model', async () => {
+    const ok = await h.get('/healthz');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ status: 'ok' });
+    const missing = await h.get('/nope');
+    expect(missing.status).toBe(404);
+    const body = await missing.json();
+    expect(body).toMatchObject({ code: 'not_found', correlation_id: expect.any(String) });
+    expect(missing.headers.get('x-correlation-id')).toBe(body.correlation_id);
+  });
+
+  it('serves an OpenAPI document', async () => {
+    const res = await h.get('/openapi.json');
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.0.3');
+    expect(Object.keys(doc.paths)).toContain('/runs/{id}/stop');
+  });
+});
