@@ -9,6 +9,7 @@ export const ACTOR_KINDS: Readonly<Record<string, string>> = Object.freeze({
   greta: here('./greta/index.ts'),
   walle: here('./walle/index.ts'),
   marvin: here('./marvin/index.ts'),
+  gateway: here('./gateway/index.ts'),
   pinger: here('./pinger/index.ts'),
   ponger: here('./ponger/index.ts'),
 });

@@ -16,7 +16,7 @@ describe('gateway basics', () => {
     expect(await ok.json()).toEqual({ status: 'ok' });
     const missing = await h.get('/nope');
     expect(missing.status).toBe(404);
-    const body = await missing.json();
+    const body = (await missing.json()) as { correlation_id: string };
     expect(body).toMatchObject({ code: 'not_found', correlation_id: expect.any(String) });
     expect(missing.headers.get('x-correlation-id')).toBe(body.correlation_id);
   });
@@ -24,7 +24,7 @@ describe('gateway basics', () => {
   it('serves an OpenAPI document', async () => {
     const res = await h.get('/openapi.json');
     expect(res.status).toBe(200);
-    const doc = await res.json();
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toContain('/runs/{id}/stop');
   });
