@@ -64,9 +64,12 @@ export function project(event: LoggedEvent, state: ProjectionState): Envelope[] 
   if (runStatus !== undefined) {
     const spec = p.spec as RunSpec | undefined;
     const runId = spec?.run_id ?? (p.run_id as string);
-    if (event.type === 'run.Created' && spec?.mode === 'backtest') state.backtests[runId] = 0;
+    // Only run.Created and run.Started carry the spec (either makes a backtest known); for the other
+    // events an unsettled backtest is known by its entry, so its status still says backtest.
+    const mode = spec?.mode ?? (runId in state.backtests ? 'backtest' : null);
+    if (spec?.mode === 'backtest' && !TERMINAL.has(event.type)) state.backtests[runId] ??= 0;
     if (TERMINAL.has(event.type)) delete state.backtests[runId];
-    return [ui(UiRunStatus, { run_id: runId, mode: spec?.mode ?? null, status: runStatus }, event, runId)];
+    return [ui(UiRunStatus, { run_id: runId, mode, status: runStatus }, event, runId)];
   }
   const actorState = ACTOR_STATE[event.type];
   if (actorState !== undefined) {

@@ -2,8 +2,8 @@
 // WEAVER_HOST:WEAVER_PORT. close() ends SSE streams and open connections, then the pools.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Envelope } from '../../protocol/index.ts';
-import type { GatewayConfig } from '../../runtime/config.ts';
+import { WeaverError, type Envelope } from '../../protocol/index.ts';
+import { isLoopbackHost, type GatewayConfig } from '../../runtime/config.ts';
 import { createPool } from '../../runtime/db/pool.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { buildApp } from './app.ts';
@@ -28,6 +28,12 @@ export interface RunningGateway {
 
 export async function startGateway(opts: GatewayOptions): Promise<RunningGateway> {
   const { config, log } = opts;
+  // loadConfig refuses this too; checked again here so that no caller can open the port to the network without a key.
+  if (!isLoopbackHost(config.host) && !config.apiKey) {
+    throw new WeaverError('invalid_config', `the gateway will not listen on ${config.host} without an API key: set WEAVER_API_KEY, or bind to loopback with WEAVER_HOST=127.0.0.1`, [
+      { path: 'WEAVER_API_KEY', message: 'required when WEAVER_HOST is not a loopback address' },
+    ]);
+  }
   const db = await createPool(opts.databaseUrl, { maximumPoolSize: 6, applicationName: 'gateway', statementTimeout: 30_000 });
   const hub = new EventsHub(opts.databaseUrl, log, opts.pollMs ?? 500);
   let server: Server | null = null;

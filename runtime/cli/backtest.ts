@@ -1,6 +1,7 @@
-// `weaver backtest`: one strategy over stored bars through the full actor pipeline. Standalone when no
-// Weaver runs on the database: it opens the database itself (starting the embedded Postgres if need be),
-// migrates, runs a supervisor with the backtest actors, prints the result and stops everything it started.
+// `weaver backtest`: one strategy over stored bars through the full actor pipeline. Through the running
+// Weaver's gateway when one answers (backtest-gateway.ts); standalone otherwise: it opens the database
+// itself (starting the embedded Postgres if need be), migrates, runs a supervisor with the backtest actors
+// unless a live one runs them, prints the result and stops everything it started.
 import { Option, type Command } from 'commander';
 import { sql, type DatabasePool } from 'slonik';
 import * as v from 'valibot';
@@ -20,8 +21,11 @@ import { createLogger } from '../log.ts';
 import { createPostgresCandleSource } from '../market-data/postgres.ts';
 import { startSupervisor, type Supervisor } from '../supervisor/index.ts';
 import { printResult, printResultJson } from './backtest-output.ts';
-import { cliConfig, notRunning } from './database.ts';
+import { backtestViaGateway } from './backtest-gateway.ts';
+import { attachDatabase, cliConfig, notRunning } from './database.ts';
 import { CliError, EXIT } from './exit-codes.ts';
+import type { GatewayClient } from './gateway-client.ts';
+import { gatewayClient, urlOption } from './gateway-options.ts';
 import { note } from './output.ts';
 import { progress } from './progress.ts';
 import { onShutdownSignal } from './shutdown.ts';
@@ -46,6 +50,7 @@ interface BacktestFlags {
   fill: string;
   name?: string;
   json?: boolean;
+  url?: string;
 }
 
 const number = (flag: string) => (value: string) => {
@@ -55,7 +60,7 @@ const number = (flag: string) => (value: string) => {
 };
 
 export function registerBacktest(program: Command): void {
-  program
+  const command = program
     .command('backtest')
     .description('backtest a strategy over stored bars through the full actor pipeline and print its statistics')
     .requiredOption('--strategy <name>', 'strategy name (sma_cross, breakout, …)')
@@ -73,12 +78,19 @@ export function registerBacktest(program: Command): void {
     .option('--volume-cap <share>', 'fill at most this share of a bar\'s volume per bar (0–1)', number('--volume-cap'))
     .addOption(new Option('--fill <model>', 'market orders fill at the next bar\'s open or close').choices(['next_open', 'close']).default('next_open'))
     .option('--name <text>', 'a name for the run')
-    .option('--json', 'print the result as one JSON object')
+    .option('--json', 'print the result as one JSON object');
+  urlOption(command)
     .addHelpText(
       'after',
       `
-A decision on a bar's close fills on the next bar at the earliest (no look-ahead). With no Weaver running on
-the database, this command starts the actors itself for the run and stops them after.
+A decision on a bar's close fills on the next bar at the earliest (no look-ahead).
+
+When a Weaver gateway answers (--url, WEAVER_URL or WEAVER_HOST:WEAVER_PORT), the run is created there
+(POST /runs) and followed over its event stream; Ctrl-C then stops following, not the run (stop it with
+weaver runs stop ID). With no gateway answering (and no --url), the command runs standalone on the
+database: it uses a running Weaver's actors, or starts them itself for the run and stops them after.
+--data always imports straight into the database (DATABASE_URL or the embedded one under WEAVER_HOME),
+also when the run then goes through a gateway: both must be the same Weaver's.
 
 Examples:
   $ weaver backtest --strategy sma_cross --symbol DEMO_ACME --timeframe 1m --from 2025-06-01 --to 2025-06-30 --param fast=20 --param slow=100
@@ -93,39 +105,63 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
   // stdout is the result: everything else (ours, the supervisor's, the workers') goes to stderr.
   process.env.WEAVER_LOG_FD = '2';
   process.env.WEAVER_LOG_LEVEL ??= 'warn';
+  const spec0 = badInput(() =>
+    buildRunSpec({
+      strategy: flags.strategy,
+      symbols: flags.symbol.map((s) => s.toUpperCase()),
+      timeframe: flags.timeframe,
+      from: flags.from ?? null,
+      to: flags.to ?? null,
+      params: parseParamAssignments(flags.param),
+      cash: flags.cash,
+      commissionRate: flags.commissionRate,
+      commissionPerShare: flags.commissionPerShare,
+      commissionMinimum: flags.commissionMin,
+      slippageBps: flags.slippageBps,
+      volumeCap: flags.volumeCap ?? null,
+      fill: flags.fill,
+      name: flags.name ?? null,
+    }),
+  );
+  if (flags.data && flags.symbol.length !== 1) throw new CliError(EXIT.usage, 'bad_usage', '--data imports one file for one symbol: give a single --symbol');
+  const gateway = gatewayClient(flags, config);
+  if (flags.url !== undefined || (await gateway.alive())) await throughGateway(gateway, flags, config, spec0);
+  else await standalone(flags, config, spec0);
+}
+
+/** The run in the Weaver behind the gateway; --data goes straight into the database first. */
+async function throughGateway(client: GatewayClient, flags: BacktestFlags, config: Config, spec: RunSpec): Promise<void> {
+  if (flags.data) {
+    const attached = await attachDatabase(config);
+    const log = await createPostgresEventLog({ url: attached.url, pool: attached.pool });
+    try {
+      await importData(log, flags);
+    } finally {
+      await log.close().catch(() => {});
+      await attached.close().catch(() => {});
+    }
+  }
+  const bar = flags.json && !process.stderr.isTTY ? null : progress(`backtest ${flags.strategy} ${flags.symbol.join(',')} ${flags.timeframe}`);
+  const t0 = performance.now();
+  const result = await backtestViaGateway({ client, spec, bar, quiet: flags.json === true });
+  if (!flags.json) note(`run ${result.status} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  if (flags.json) printResultJson(result);
+  else printResult(result);
+  if (result.status === 'failed') process.exitCode = EXIT.unexpected; // stopped (asked for) is not an error
+}
+
+async function standalone(flags: BacktestFlags, config: Config, spec0: RunSpec): Promise<void> {
   const started: { db: Database | null; supervisor: Supervisor | null } = { db: null, supervisor: null };
   const abort = new AbortController();
   const signals = onShutdownSignal(createLogger('backtest'), async () => abort.abort());
   let pool: DatabasePool | null = null;
   let log: EventLog | null = null;
   try {
-    const spec0 = badInput(() =>
-      buildRunSpec({
-        strategy: flags.strategy,
-        symbols: flags.symbol.map((s) => s.toUpperCase()),
-        timeframe: flags.timeframe,
-        from: flags.from ?? null,
-        to: flags.to ?? null,
-        params: parseParamAssignments(flags.param),
-        cash: flags.cash,
-        commissionRate: flags.commissionRate,
-        commissionPerShare: flags.commissionPerShare,
-        commissionMinimum: flags.commissionMin,
-        slippageBps: flags.slippageBps,
-        volumeCap: flags.volumeCap ?? null,
-        fill: flags.fill,
-        name: flags.name ?? null,
-      }),
-    );
     started.db = await open(config);
     await migrate(started.db.url);
     pool = await createPool(started.db.url, { maximumPoolSize: 3, applicationName: 'weaver backtest' });
     log = await createPostgresEventLog({ url: started.db.url, pool });
-    if (flags.data) {
-      if (flags.symbol.length !== 1) throw new CliError(EXIT.usage, 'bad_usage', '--data imports one file for one symbol: give a single --symbol');
-      const summary = await badInputAsync(() => importCandles({ log: log!, file: flags.data!, symbol: flags.symbol[0]!, timeframe: flags.timeframe as RunSpec['timeframe'] }));
-      note(`imported ${summary.rows} ${summary.timeframe} bars of ${summary.symbol} from ${flags.data} (${summary.from} … ${summary.to})`);
-    }
+    if (flags.data) await importData(log, flags);
     const spec = await badInputAsync(() => fitToData(spec0, createPostgresCandleSource(pool!)));
     const bars = await countTicks(pool, spec);
     started.supervisor = await ensureActors(pool, config, started.db.url);
@@ -145,6 +181,12 @@ async function runBacktest(flags: BacktestFlags): Promise<void> {
     await pool?.end().catch(() => {});
     await started.db?.close().catch(() => {});
   }
+}
+
+/** --data: the file's bars for the one --symbol, written before the run. */
+async function importData(log: EventLog, flags: BacktestFlags): Promise<void> {
+  const summary = await badInputAsync(() => importCandles({ log, file: flags.data!, symbol: flags.symbol[0]!, timeframe: flags.timeframe as RunSpec['timeframe'] }));
+  note(`imported ${summary.rows} ${summary.timeframe} bars of ${summary.symbol} from ${flags.data} (${summary.from} … ${summary.to})`);
 }
 
 /** DATABASE_URL, the running embedded Postgres, or a new one under WEAVER_HOME. */

@@ -14,6 +14,7 @@ import { errorJson, reportError, wantsJson } from './output.ts';
 import { registerStart } from './start.ts';
 import { registerStatus } from './status.ts';
 import { registerSweep } from './sweep.ts';
+import { registerEvents } from './events.ts';
 
 const json = wantsJson(process.argv.slice(2));
 
@@ -38,6 +39,7 @@ registerRuns(program);
 registerStrategies(program);
 registerData(program);
 registerSweep(program);
+registerEvents(program);
 
 let code: number;
 try {

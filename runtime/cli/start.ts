@@ -22,7 +22,8 @@ export function registerStart(program: Command): void {
     .addHelpText(
       'after',
       '\nWithout DATABASE_URL an embedded Postgres keeps its data under WEAVER_HOME (default .weaver).\n' +
-        'WEAVER_DEFAULT_ACTORS (default router,clock,greta,walle) lists the actors to create if missing; each id is its kind.\n' +
+        'WEAVER_DEFAULT_ACTORS (default router,clock,greta,walle,gateway) lists the actors to create if missing; each id is its kind.\n' +
+        'The gateway serves REST, SSE and the API docs (/openapi.json) on WEAVER_HOST:WEAVER_PORT (default 127.0.0.1:7400).\n' +
         'On a database without candles it first writes a year of 1m demo bars (~30 s; WEAVER_DEMO_DATA=false skips it).\n' +
         'Ctrl-C (SIGINT), SIGTERM or SIGHUP (a closed terminal) shuts down gracefully; a second one exits at once.\n\n' +
         'Examples:\n  $ npx weaver start\n  $ DATABASE_URL=postgres://weaver:secret@localhost:5432/weaver WEAVER_DEFAULT_ACTORS=pinger npx weaver start',
@@ -66,7 +67,8 @@ async function runStart(): Promise<void> {
     await ensureDefaultActors(supervisor, config);
     log.info(
       { database: redactUrl(db.url), embedded: db.embedded !== null, home: config.home, supervisor: supervisor.id, actors: config.defaultActors },
-      `Weaver is ready: supervisor ${supervisor.id} on ${redactUrl(db.url)}; default actors ${config.defaultActors.join(', ') || '(none)'}. Ctrl-C to stop.`,
+      `Weaver is ready: supervisor ${supervisor.id} on ${redactUrl(db.url)}; default actors ${config.defaultActors.join(', ') || '(none)'}` +
+        `${config.defaultActors.includes('gateway') ? `; gateway on ${config.gatewayUrl}` : ''}. Ctrl-C to stop.`,
     );
   })();
 

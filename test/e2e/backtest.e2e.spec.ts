@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg_ from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../gateway/free-port.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { killAllWeavers, runWeaver } from './weaver-process.ts';
 
@@ -24,7 +25,8 @@ const REF_ARGS = ['--symbol', 'BT2006', '--timeframe', '1d', '--strategy', 'sma_
 beforeAll(async () => {
   pg = await startTestPostgres();
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'weaver-e2e-backtest-'));
-  env = { DATABASE_URL: pg.url, WEAVER_HOME: home, WEAVER_LOG_LEVEL: 'warn' };
+  // Standalone: no gateway answers at WEAVER_PORT (a port nobody listens on), whatever else runs on this machine.
+  env = { DATABASE_URL: pg.url, WEAVER_HOME: home, WEAVER_LOG_LEVEL: 'warn', WEAVER_PORT: String(await freePort()) };
 });
 afterAll(async () => {
   await killAllWeavers();

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../helpers/events.ts';
+import { freePort } from '../gateway/free-port.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
 import { killAllWeavers, runWeaver, startWeaver } from './weaver-process.ts';
 
@@ -16,7 +17,9 @@ const json = (text: string) => JSON.parse(text) as Record<string, any>;
 beforeAll(async () => {
   pg = await startTestPostgres();
   home = await fs.mkdtemp(path.join(os.tmpdir(), 'weaver-e2e-stop-'));
-  env = { DATABASE_URL: pg.url, WEAVER_HOME: home, WEAVER_DEFAULT_ACTORS: 'router,clock,greta,walle' };
+  // No gateway: WEAVER_PORT names a port nobody listens on, so the CLI works on the database directly
+  // (never on some other Weaver's gateway at the default port).
+  env = { DATABASE_URL: pg.url, WEAVER_HOME: home, WEAVER_DEFAULT_ACTORS: 'router,clock,greta,walle', WEAVER_PORT: String(await freePort()) };
   const weaver = startWeaver(env);
   await weaver.waitForLog((l) => l.msg?.startsWith('Weaver is ready') === true, 60_000, '"Weaver is ready"');
   const demo = await runWeaver(['data', 'demo', '--symbols', '1', '--days', '60', '--json'], env, 120_000);

@@ -5,7 +5,7 @@ import { createPool, type DatabasePool } from '../../runtime/db/pool.ts';
 import type { GatewayConfig } from '../../runtime/config.ts';
 import { createPostgresEventLog, type PostgresEventLog } from '../../runtime/eventlog/postgres/index.ts';
 import type { Consumer } from '../../runtime/eventlog/types.ts';
-import { createLogger } from '../../runtime/log.ts';
+import { createLogger, type Logger } from '../../runtime/log.ts';
 import { initialProjection, PROJECTED_TYPES, project, type ProjectionState } from '../../actors/gateway/project.ts';
 import { startGateway, type RunningGateway } from '../../actors/gateway/server.ts';
 import { startTestPostgres, type TestPostgres } from '../helpers/postgres.ts';
@@ -28,11 +28,13 @@ export interface HarnessOptions {
   readonly project?: boolean;
   readonly pg?: TestPostgres;
   readonly keepAliveMs?: number;
+  /** The gateway's logger (default: JSON or pretty on stdout); tests that read the log lines pass their own. */
+  readonly logger?: Logger;
 }
 
 export async function startGatewayHarness(opts: HarnessOptions = {}): Promise<GatewayHarness> {
   const pg = opts.pg ?? (await startTestPostgres());
-  const logger = createLogger('test-gateway');
+  const logger = opts.logger ?? createLogger('test-gateway');
   const db = await createPool(pg.url, { maximumPoolSize: 4 });
   const log = await createPostgresEventLog({ url: pg.url, poolSize: 2 });
   let projector: Consumer<ProjectionState> | null = null;

@@ -2,9 +2,10 @@
 // polling backstop), it reads the next events behind the horizon and hands each to every subscriber, in
 // log order. Subscribers (SSE sessions) filter and dedupe by cursor themselves; see events/sse-client.ts.
 import type { DatabasePool } from 'slonik';
-import { compareCursors, formatCursor, type Cursor } from '../../../protocol/index.ts';
+import { formatCursor, type Cursor } from '../../../protocol/index.ts';
 import { createReaderPool } from '../../../runtime/eventlog/postgres/reader-pool.ts';
 import { OutboxWakeups } from '../../../runtime/eventlog/postgres/wakeups.ts';
+import type { WakeSignal } from '../../../runtime/eventlog/wake-signal.ts';
 import type { Logger } from '../../../runtime/log.ts';
 import { horizonCursor, readUiEvents, type UiEvent, type UiFilter, type UiPage } from './read.ts';
 
@@ -22,6 +23,7 @@ export class EventsHub {
   #head: Cursor = { tx: 0n, position: 0n };
   #closed = false;
   #loop: Promise<void> | null = null;
+  #signal: WakeSignal | null = null;
 
   constructor(url: string, log: Logger, pollMs = 500) {
     this.#url = url;
@@ -35,6 +37,7 @@ export class EventsHub {
     this.#head = await horizonCursor(this.#db);
     this.#wakeups = new OutboxWakeups(this.#url, this.#log);
     const signal = this.#wakeups.signal(['ui.*']);
+    this.#signal = signal;
     await this.#wakeups.start();
     this.#loop = (async () => {
       while (!this.#closed) {
@@ -78,20 +81,16 @@ export class EventsHub {
     return this.#listeners.size;
   }
 
-  /** Events after `after` (catch-up, REST tail): never past what the hub has delivered, never behind the horizon. */
+  /** Events after `after` (catch-up, REST tail), up to the horizon; may run ahead of the live feed (streams skip what they have sent). */
   async read(after: Cursor, limit: number, filter: UiFilter = {}): Promise<UiPage> {
     if (!this.#db) throw new Error('EventsHub.read before start()');
-    const page = await readUiEvents(this.#db, after, limit, filter);
-    return page;
-  }
-
-  static after(a: Cursor, b: Cursor): boolean {
-    return compareCursors(a, b) > 0;
+    return readUiEvents(this.#db, after, limit, filter);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     this.#listeners.clear();
+    this.#signal?.wake(); // the loop leaves at once instead of at its next poll
     await this.#wakeups?.close();
     await this.#loop?.catch(() => {});
     await this.#db?.end();

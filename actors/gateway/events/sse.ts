@@ -26,10 +26,19 @@ export function wireEvent(e: UiEvent): Record<string, unknown> {
 
 export async function serveStream(req: Request, res: Response, hub: EventsHub, opts: StreamOptions): Promise<void> {
   const maxBuffered = opts.maxBufferedBytes ?? 8 * 2 ** 20;
-  let cursor: Cursor = opts.after ?? hub.head;
   let live = false;
   const pending: UiEvent[] = [];
   let closed = false;
+  // Subscribe before anything is awaited (the headers go out in createSession): a fresh client's "present"
+  // is the hub's head at this instant, and every event the hub hands out after it is buffered for it.
+  let cursor: Cursor = opts.after ?? hub.head;
+  const unsubscribe = hub.subscribe((e) => (live ? send(e) : pending.push(e)));
+  const onClose = () => {
+    closed = true;
+    unsubscribe();
+  };
+  res.on('close', onClose);
+  if (res.destroyed) onClose();
 
   const session = await createSession(req, res, {
     keepAlive: opts.keepAliveMs,
@@ -37,7 +46,7 @@ export async function serveStream(req: Request, res: Response, hub: EventsHub, o
     trustClientEventId: false,
     headers: { 'X-Accel-Buffering': 'no' },
   });
-  const send = (e: UiEvent): void => {
+  function send(e: UiEvent): void {
     if (closed) return;
     const c = parseCursor(e.cursor)!;
     if (compareCursors(c, cursor) <= 0) return;
@@ -48,12 +57,7 @@ export async function serveStream(req: Request, res: Response, hub: EventsHub, o
       closed = true;
       res.end();
     }
-  };
-  const unsubscribe = hub.subscribe((e) => (live ? send(e) : pending.push(e)));
-  res.on('close', () => {
-    closed = true;
-    unsubscribe();
-  });
+  }
 
   if (opts.after !== null) {
     for (;;) {

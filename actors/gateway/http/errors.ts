@@ -1,6 +1,7 @@
 // The gateway's one error shape, {code, message, details, correlation_id}, with the HTTP status that fits.
 // Domain errors (WeaverError) keep their code; the status comes from it. Nothing else leaks: an unexpected
 // error answers 500 "internal" with the correlation id to look for in the logs, never its stack.
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { WeaverError, type ErrorModel } from '../../../protocol/index.ts';
 import type { Logger } from '../../../runtime/log.ts';
@@ -59,6 +60,19 @@ function fromBodyParser(error: { type?: string; status?: number; message?: strin
   }
 }
 
+/**
+ * Other client errors raised by express itself: an error with a 4xx status, such as the URIError of a path
+ * that is not valid percent-encoding, keeps its status (never a 500). Its own message only where it is
+ * meant for the client (http-errors' expose, or the router's decoding error).
+ */
+function fromExpress(error: { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown }): HttpError | null {
+  const status = typeof error.status === 'number' ? error.status : error.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return null;
+  const own = (error.expose === true || error instanceof URIError) && typeof error.message === 'string';
+  const what = own ? (error.message as string).slice(0, 200) : (STATUS_CODES[status] ?? 'bad request').toLowerCase();
+  return new HttpError(status, status === 400 ? 'bad_request' : 'client_error', `${what}; check the URL's percent-encoding and the request's headers`);
+}
+
 export function errorBody(error: unknown, correlationId: string): ErrorModel {
   if (error instanceof WeaverError) return { code: error.code, message: error.message, details: error.details ?? null, correlation_id: correlationId };
   return { code: 'internal', message: `the gateway failed to answer; look for correlation id ${correlationId} in the logs`, details: null, correlation_id: correlationId };
@@ -71,7 +85,7 @@ export const unknownRoute: RequestHandler = (req, _res, next) => {
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (raw, req, res, _next) => {
-    const error = (raw && typeof raw === 'object' && fromBodyParser(raw as never)) || raw;
+    const error = (raw && typeof raw === 'object' && !(raw instanceof WeaverError) && (fromBodyParser(raw as never) ?? fromExpress(raw as never))) || raw;
     const status = statusOf(error);
     const correlationId = correlationIdOf(req, res);
     if (status >= 500) log.error({ err: error, correlation_id: correlationId, method: req.method, path: req.path }, 'request failed');

@@ -61,9 +61,12 @@ export function allowList(entries: readonly string[]): BlockList | null {
   if (entries.length === 0) return null;
   const list = new BlockList();
   for (const entry of entries) {
-    const [addr, bits] = entry.split('/');
+    const [addr, bits, ...rest] = entry.split('/');
     const family = isIP(addr ?? '');
-    if (family === 0 || (bits !== undefined && !/^\d{1,3}$/.test(bits))) throw new Error(`WEAVER_ALLOW_IPS: ${entry} is not an IP address or CIDR block (e.g. 192.168.1.0/24)`);
+    const maxBits = family === 4 ? 32 : 128;
+    if (family === 0 || rest.length > 0 || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits))) {
+      throw new Error(`WEAVER_ALLOW_IPS: ${entry} is not an IP address or CIDR block (e.g. 192.168.1.0/24)`);
+    }
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (bits === undefined) list.addAddress(addr!, type);
     else list.addSubnet(addr!, Number(bits), type);
@@ -88,7 +91,9 @@ export function ipAllowList(list: BlockList): RequestHandler {
 
 export function corsFor(origin: string | null): RequestHandler {
   return cors({
-    origin: origin ?? false,
+    // A list, not the bare string: cors then answers only a request from that origin (a bare string is
+    // sent to every origin, leaving the refusal to the browser).
+    origin: origin ? [origin] : false,
     methods: ['GET', 'POST'],
     allowedHeaders: ['Content-Type', 'X-API-Key', 'X-Correlation-Id', 'Last-Event-ID'],
     exposedHeaders: ['Location', 'X-Correlation-Id', 'RateLimit', 'RateLimit-Policy', 'Retry-After'],

@@ -1,7 +1,93 @@
-// (being written)
+// A run's results: GET /backtests/:run_id answers readBacktestResult's object (runtime/backtest/result.ts,
+// what `weaver backtest --json` prints standalone), read in one snapshot, with the run's own status: a
+// run not finished yet answers what is there so far (status running, starting …), never a 409.
+import * as v from 'valibot';
+import { sql } from 'slonik';
+import type { RunSpec } from '../../../protocol/index.ts';
+import type { BacktestResult, InstanceResult } from '../../../runtime/backtest/result.ts';
+import { readBacktestResult } from '../../../runtime/repos/results.ts';
+import { runFromLog } from '../../../runtime/repos/run-log.ts';
+import { getRun } from '../../../runtime/repos/runs.ts';
 import type { GatewayDeps } from '../deps.ts';
-import type { RouteSpec } from '../http/route.ts';
+import { notFound } from '../http/errors.ts';
+import { route, type RouteSpec } from '../http/route.ts';
+import { UuidParam } from '../http/schemas.ts';
 
-export function backtestRoutes(_deps: GatewayDeps): RouteSpec[] {
-  return [];
+/** BacktestResult with the run's status as it is (created … stopped), not only the final three. */
+export type BacktestAnswer = Omit<BacktestResult, 'status'> & { status: string };
+
+const num = v.number();
+const Instance = v.object({
+  instance_id: v.string(),
+  strategy: v.string(),
+  params: v.record(v.string(), v.union([v.string(), v.number(), v.boolean()])),
+  symbols: v.array(v.string()),
+  status: v.string(),
+  error: v.nullable(v.unknown()),
+  final_equity: num,
+  cash: num,
+  positions: v.array(v.object({ symbol: v.string(), qty: num, avg_price: num, last_price: num })),
+  stats: v.record(v.string(), v.nullable(v.union([num, v.string()]))),
+  equity: v.object({ sampling: v.string(), t: v.array(num), e: v.array(num) }),
+  orders: v.array(v.record(v.string(), v.unknown())),
+  fills: v.array(v.record(v.string(), v.unknown())),
+  trades: v.array(v.record(v.string(), v.unknown())),
+});
+const Result = v.object({ run_id: v.string(), status: v.string(), error: v.nullable(v.unknown()), instances: v.array(Instance) });
+
+/** A run the router has been asked for but WallE has not written yet: its instances, nothing done. */
+function notYetWritten(spec: RunSpec, status: string): BacktestAnswer {
+  const instances = spec.instances.map(
+    (i): InstanceResult => ({
+      instance_id: i.instance_id,
+      strategy: i.strategy,
+      params: i.params,
+      symbols: i.symbols,
+      status: 'pending',
+      error: null,
+      final_equity: spec.cash,
+      cash: spec.cash,
+      positions: [],
+      stats: {},
+      equity: { sampling: 'bar', t: [], e: [] },
+      orders: [],
+      fills: [],
+      trades: [],
+    }),
+  );
+  return { run_id: spec.run_id, status, error: null, instances };
+}
+
+export function backtestRoutes(deps: GatewayDeps): RouteSpec[] {
+  const { db } = deps;
+  return [
+    route({
+      method: 'get',
+      path: '/backtests/:run_id',
+      tag: 'runs',
+      summary: 'A run\'s results: statistics, equity curve, orders, fills and trades per strategy instance',
+      description:
+        'The same object as `weaver backtest --json`. status is the run\'s: completed, failed or stopped when it has ended; ' +
+        'created, starting, running or stopping while it has not, with the results written so far.',
+      params: v.strictObject({ run_id: UuidParam }),
+      query: v.strictObject({}),
+      responses: { 200: { description: 'the results', schema: Result } },
+      errors: [404],
+      handle: async ({ params }): Promise<BacktestAnswer> => {
+        const id = params.run_id;
+        // One snapshot: the status and the rows it covers are read together.
+        const answer = await db.transaction(async (t) => {
+          await t.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
+          const run = await getRun(t, id);
+          if (!run) return null;
+          const result = await readBacktestResult(t, id);
+          return result ? { ...result, status: run.status } : null;
+        });
+        if (answer) return answer;
+        const logged = await runFromLog(db, id);
+        if (!logged) throw notFound(`no run ${id} (see GET /runs)`, { run_id: id });
+        return notYetWritten(logged.spec, logged.status);
+      },
+    }),
+  ];
 }
