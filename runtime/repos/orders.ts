@@ -2,6 +2,7 @@
 // at a time (keyset.ts), so a client that follows the cursor sees every row once even while runs write.
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
+import { isoText } from './iso.ts';
 import { keysetConditions, keysetOrder, type RowKey } from './keyset.ts';
 
 export interface TradeFilter {
@@ -24,7 +25,7 @@ export interface KeysetPage<T> {
 }
 
 const num = v.number();
-const ms = v.number();
+const text = v.string();
 const nullableNum = v.nullable(num);
 const OrderRow = v.object({
   tx: v.string(),
@@ -42,10 +43,10 @@ const OrderRow = v.object({
   filled_qty: num,
   avg_fill_price: nullableNum,
   reason: v.nullable(v.string()),
-  decided_at: ms,
+  decided_at: text,
   bar_index: num,
-  created_at: ms,
-  updated_at: ms,
+  created_at: text,
+  updated_at: text,
 });
 const FillRow = v.object({
   tx: v.string(),
@@ -59,9 +60,9 @@ const FillRow = v.object({
   qty: num,
   price: num,
   fee: num,
-  ts: ms,
+  ts: text,
   bar_index: num,
-  created_at: ms,
+  created_at: text,
 });
 
 export interface OrderView {
@@ -101,7 +102,6 @@ export interface FillView {
   created_at: string;
 }
 
-const iso = (t: number) => new Date(t).toISOString();
 const at = (t: number) => sql.fragment`${new Date(t).toISOString()}::timestamptz`;
 
 function filters(alias: 'o' | 'f', timeColumn: 'decided_at' | 'ts', f: TradeFilter) {
@@ -129,17 +129,13 @@ export async function listOrders(db: CommonQueryMethods, filter: TradeFilter, af
     SELECT o.tx::text AS tx, o.id AS order_id, o.run_id::text AS run_id, o.instance_id::text AS instance_id, si.strategy,
       o.symbol, o.side, o.type, o.qty::float8 AS qty, o.limit_price::float8 AS limit_price, o.stop_price::float8 AS stop_price,
       o.status, o.filled_qty::float8 AS filled_qty, o.avg_fill_price::float8 AS avg_fill_price, o.reason,
-      o.decided_at, o.bar_index, o.created_at, o.updated_at
+      ${isoText(sql.identifier(['o', 'decided_at']))} AS decided_at, o.bar_index,
+      ${isoText(sql.identifier(['o', 'created_at']))} AS created_at, ${isoText(sql.identifier(['o', 'updated_at']))} AS updated_at
     FROM orders o LEFT JOIN strategy_instances si ON si.id = o.instance_id
     WHERE ${sql.join(where, sql.fragment` AND `)}
     ORDER BY ${keysetOrder('o')}
     LIMIT ${limit}`);
-  return page(rows, (r) => r.order_id, ({ tx: _tx, ...r }): OrderView => ({
-    ...r,
-    decided_at: iso(r.decided_at),
-    created_at: iso(r.created_at),
-    updated_at: iso(r.updated_at),
-  }));
+  return page(rows, (r) => r.order_id, ({ tx: _tx, ...r }): OrderView => r);
 }
 
 /** The next `limit` fills after `after` (from the first when null), in commit order. */
@@ -147,10 +143,11 @@ export async function listFills(db: CommonQueryMethods, filter: Omit<TradeFilter
   const where = [...keysetConditions('f', after), ...filters('f', 'ts', filter)];
   const rows = await db.any(sql.type(FillRow)`
     SELECT f.tx::text AS tx, f.id AS fill_id, f.order_id, f.run_id::text AS run_id, f.instance_id::text AS instance_id, si.strategy,
-      f.symbol, f.side, f.qty::float8 AS qty, f.price::float8 AS price, f.fee::float8 AS fee, f.ts, f.bar_index, f.created_at
+      f.symbol, f.side, f.qty::float8 AS qty, f.price::float8 AS price, f.fee::float8 AS fee,
+      ${isoText(sql.identifier(['f', 'ts']))} AS ts, f.bar_index, ${isoText(sql.identifier(['f', 'created_at']))} AS created_at
     FROM fills f LEFT JOIN strategy_instances si ON si.id = f.instance_id
     WHERE ${sql.join(where, sql.fragment` AND `)}
     ORDER BY ${keysetOrder('f')}
     LIMIT ${limit}`);
-  return page(rows, (r) => r.fill_id, ({ tx: _tx, ...r }): FillView => ({ ...r, ts: iso(r.ts), created_at: iso(r.created_at) }));
+  return page(rows, (r) => r.fill_id, ({ tx: _tx, ...r }): FillView => r);
 }

@@ -7,11 +7,12 @@ import { createReaderPool } from '../../../runtime/eventlog/postgres/reader-pool
 import { OutboxWakeups } from '../../../runtime/eventlog/postgres/wakeups.ts';
 import type { WakeSignal } from '../../../runtime/eventlog/wake-signal.ts';
 import type { Logger } from '../../../runtime/log.ts';
-import { horizonCursor, readUiEvents, type UiEvent, type UiFilter, type UiPage } from './read.ts';
+import { horizonCursor, readUiEvents, uiEventsHeldBack, type UiEvent, type UiFilter, type UiPage } from './read.ts';
 
 export type UiListener = (event: UiEvent) => void;
 
 const PAGE = 500;
+const HELD_BACK_RETRY_MS = 2;
 
 export class EventsHub {
   readonly #url: string;
@@ -46,12 +47,16 @@ export class EventsHub {
         try {
           for (;;) {
             const page = await readUiEvents(this.#db!, this.#head, PAGE);
-            for (const event of page.events) {
-              this.#head = page.last;
-              for (const listener of this.#listeners) listener(event);
-            }
+            // Synchronous: no subscriber can join between an event and the head moving past it.
+            for (const event of page.events) for (const listener of this.#listeners) listener(event);
             this.#head = page.last;
-            if (page.events.length < PAGE || this.#closed) break;
+            if (page.events.length === PAGE && !this.#closed) continue;
+            // Held back behind an open transaction: look again in 2 ms (its commit wakes nobody here).
+            if (!this.#closed && (await uiEventsHeldBack(this.#db!, this.#head))) {
+              await new Promise((r) => setTimeout(r, HELD_BACK_RETRY_MS));
+              signal.wake();
+            }
+            break;
           }
         } catch (error) {
           if (!this.#closed) this.#log.warn({ err: (error as Error).message }, 'reading ui events failed; retrying');

@@ -58,6 +58,20 @@ export async function readUiEvents(db: CommonQueryMethods, after: Cursor, limit:
   return { events, last: tail ? { tx: BigInt(tail.tx), position: BigInt(tail.position) } : after };
 }
 
+/**
+ * Are committed ui.* events after `after` held back by an older transaction still open? Then the reader
+ * looks again shortly: that transaction's end sends no NOTIFY of ui.* types to wake it.
+ */
+export async function uiEventsHeldBack(db: CommonQueryMethods, after: Cursor): Promise<boolean> {
+  const held = await db.oneFirst(sql.unsafe`
+    SELECT EXISTS (
+      SELECT 1 FROM outbox
+      WHERE (tx, position) > (${after.tx.toString()}::xid8, ${after.position.toString()}::int8)
+        AND tx >= pg_snapshot_xmin(pg_current_snapshot()) AND type LIKE 'ui.%'
+    ) AS held`);
+  return held === true;
+}
+
 /** A cursor before every event not yet visible: all transactions below the horizon have finished. */
 export async function horizonCursor(db: CommonQueryMethods): Promise<Cursor> {
   const xmin = await db.oneFirst(sql.unsafe`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`);

@@ -5,9 +5,8 @@ import { ErrorModel, parseCursor } from '../../../protocol/index.ts';
 
 export const MAX_LIMIT = 1000;
 
-/** Bounds of any time asked for (Postgres refuses year 0, and nothing trades outside these). */
-const EARLIEST = Date.UTC(1800, 0, 1);
-const LATEST = Date.UTC(2300, 0, 1);
+/** Postgres has no year 0: 0000-01-01 would fail in SQL instead of as a 422. */
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
 
 /** `limit`: 1..max, default `fallback`. */
 export const LimitQuery = (fallback: number, max = MAX_LIMIT) =>
@@ -29,7 +28,7 @@ export const TimeQuery = v.pipe(
   v.regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2}))?$/, 'must be an ISO-8601 timestamp with a zone (2025-01-02T14:30:00Z) or a date (2025-01-02)'),
   v.transform((s) => Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s)),
   v.check((ms) => Number.isFinite(ms), 'is not a real date'),
-  v.check((ms) => ms >= EARLIEST && ms < LATEST, 'must lie between the years 1800 and 2299'),
+  v.check((ms) => !(ms < EARLIEST), 'must be a date from 0001-01-01 on'),
 );
 
 /** A log cursor `tx.position`, as in SSE ids. */

@@ -9,9 +9,7 @@ import { invalid, notFound } from '../http/errors.ts';
 import { route, type RouteSpec } from '../http/route.ts';
 import { LimitQuery, Symbol, TimeQuery } from '../http/schemas.ts';
 
-/** TimeQuery from year 1 on: Postgres has no year 0 (0000-01-01 would fail in SQL, not as a 422). */
-const YEAR_1 = Date.parse('0001-01-01T00:00:00Z');
-const Time = v.pipe(TimeQuery, v.check((ms) => !(ms < YEAR_1), 'must be a date from 0001-01-01 on'));
+const Time = TimeQuery;
 
 const CandlesQuery = v.strictObject({
   symbol: Symbol,
