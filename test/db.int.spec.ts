@@ -15,7 +15,7 @@ import { migrate, pendingMigrations } from '../runtime/db/migrate.ts';
 import { createPool, SchemaValidationError, sql } from '../runtime/db/pool.ts';
 import { startTestPostgres, type TestPostgres } from './helpers/postgres.ts';
 
-const ALL = ['0001_eventlog', '0002_supervision', '0003_market_data', '0004_runs'];
+const ALL = ['0001_eventlog', '0002_supervision', '0003_market_data', '0004_runs', '0005_gateway_reads', '0006_paging'];
 const handles: EmbeddedHandle[] = [];
 const homes: string[] = [];
 let shared: TestPostgres;

@@ -28,13 +28,13 @@ export interface HarnessOptions {
   readonly project?: boolean;
   readonly pg?: TestPostgres;
   readonly keepAliveMs?: number;
-  /** The gateway's logger (default: JSON or pretty on stdout); tests that read the log lines pass their own. */
+  /** The gateway's logger (default: errors only, so request lines do not flood the test output; WEAVER_TEST_GATEWAY_LOG=1 shows them); tests that read the log lines pass their own. */
   readonly logger?: Logger;
 }
 
 export async function startGatewayHarness(opts: HarnessOptions = {}): Promise<GatewayHarness> {
   const pg = opts.pg ?? (await startTestPostgres());
-  const logger = opts.logger ?? createLogger('test-gateway');
+  const logger = opts.logger ?? createLogger('test-gateway').child({}, { level: process.env.WEAVER_TEST_GATEWAY_LOG ? 'info' : 'error' });
   const db = await createPool(pg.url, { maximumPoolSize: 4 });
   const log = await createPostgresEventLog({ url: pg.url, poolSize: 2 });
   let projector: Consumer<ProjectionState> | null = null;
