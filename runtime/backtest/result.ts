@@ -48,9 +48,12 @@ export interface InstanceResult {
   trades: TradeRecord[];
 }
 
+/** A run that has ended is completed, failed or stopped; one read back before then says where it is. */
+export type ResultStatus = 'completed' | 'failed' | 'stopped' | 'created' | 'starting' | 'running' | 'stopping';
+
 export interface BacktestResult {
   run_id: string;
-  status: 'completed' | 'failed' | 'stopped';
+  status: ResultStatus;
   error: ErrorModel | null;
   instances: InstanceResult[];
 }

@@ -84,8 +84,8 @@ export async function readBacktestResult(db: CommonQueryMethods, runId: string):
       trades: trades.filter((t) => t.instance_id === i.id).map((t): TradeRecord => without(t, 'instance_id')),
     };
   });
-  const status = run.status === 'completed' || run.status === 'failed' || run.status === 'stopped' ? run.status : 'failed';
-  return { run_id: runId, status, error: (run.error as ErrorModel | null) ?? null, instances: result };
+  // A run not finished yet keeps its own status (running …) with the results written so far.
+  return { run_id: runId, status: run.status as BacktestResult['status'], error: (run.error as ErrorModel | null) ?? null, instances: result };
 }
 
 function without<T extends object, K extends keyof T>(o: T, key: K): Omit<T, K> {

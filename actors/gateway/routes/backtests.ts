@@ -7,14 +7,11 @@ import type { RunSpec } from '../../../protocol/index.ts';
 import type { BacktestResult, InstanceResult } from '../../../runtime/backtest/result.ts';
 import { readBacktestResult } from '../../../runtime/repos/results.ts';
 import { runFromLog } from '../../../runtime/repos/run-log.ts';
-import { getRun } from '../../../runtime/repos/runs.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { notFound } from '../http/errors.ts';
 import { route, type RouteSpec } from '../http/route.ts';
 import { UuidParam } from '../http/schemas.ts';
 
-/** BacktestResult with the run's status as it is (created … stopped), not only the final three. */
-export type BacktestAnswer = Omit<BacktestResult, 'status'> & { status: string };
 
 const num = v.number();
 const Instance = v.object({
@@ -36,7 +33,7 @@ const Instance = v.object({
 const Result = v.object({ run_id: v.string(), status: v.string(), error: v.nullable(v.unknown()), instances: v.array(Instance) });
 
 /** A run the router has been asked for but WallE has not written yet: its instances, nothing done. */
-function notYetWritten(spec: RunSpec, status: string): BacktestAnswer {
+function notYetWritten(spec: RunSpec, status: BacktestResult['status']): BacktestResult {
   const instances = spec.instances.map(
     (i): InstanceResult => ({
       instance_id: i.instance_id,
@@ -73,15 +70,12 @@ export function backtestRoutes(deps: GatewayDeps): RouteSpec[] {
       query: v.strictObject({}),
       responses: { 200: { description: 'the results', schema: Result } },
       errors: [404],
-      handle: async ({ params }): Promise<BacktestAnswer> => {
+      handle: async ({ params }): Promise<BacktestResult> => {
         const id = params.run_id;
         // One snapshot: the status and the rows it covers are read together.
         const answer = await db.transaction(async (t) => {
           await t.query(sql.unsafe`SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY`);
-          const run = await getRun(t, id);
-          if (!run) return null;
-          const result = await readBacktestResult(t, id);
-          return result ? { ...result, status: run.status } : null;
+          return readBacktestResult(t, id);
         });
         if (answer) return answer;
         const logged = await runFromLog(db, id);
