@@ -59,3 +59,19 @@ export const RunCompleted = defineEvent('run.Completed', 'evt', v.object({ run_i
 export const RunFailed = defineEvent('run.Failed', 'evt', v.object({ run_id: v.string(), error: ErrorModel, instances: v.array(InstanceStatus) }));
 export const RunStopRequested = defineEvent('run.StopRequested', 'evt', v.object({ run_id: v.string(), reason: v.nullable(v.string()) }));
 export const RunStopped = defineEvent('run.Stopped', 'evt', v.object({ run_id: v.string(), instances: v.array(InstanceStatus) }));
+
+/** A run's status, as the runs table and ui.RunStatus say it. */
+export const RunStatus = v.picklist(['created', 'starting', 'running', 'stopping', 'completed', 'failed', 'stopped']);
+export type RunStatus = v.InferOutput<typeof RunStatus>;
+
+/** The status each run.* event announces (the router may ignore a request: see runtime/repos/run-log.ts). */
+export const RUN_STATUS_AFTER: Readonly<Record<string, RunStatus>> = {
+  'run.Created': 'created',
+  'run.StartRequested': 'starting',
+  'run.Started': 'running',
+  'run.StopRequested': 'stopping',
+  'run.Completed': 'completed',
+  'run.Failed': 'failed',
+  'run.Stopped': 'stopped',
+};
+export const TERMINAL_RUN_STATUS = new Set<RunStatus>(['completed', 'failed', 'stopped']);

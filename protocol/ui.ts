@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import { OrderSide, OrderStatus } from './orders.ts';
 import { defineEvent } from './registry.ts';
+import { RunStatus } from './run.ts';
 
 export const UiRunStatus = defineEvent(
   'ui.RunStatus',
@@ -11,7 +12,7 @@ export const UiRunStatus = defineEvent(
   v.object({
     run_id: v.string(),
     mode: v.nullable(v.picklist(['backtest', 'live'])),
-    status: v.picklist(['created', 'starting', 'running', 'stopping', 'completed', 'failed', 'stopped']),
+    status: RunStatus,
   }),
 );
 export const UiOrderStatus = defineEvent(

@@ -5,6 +5,8 @@
 // by the events' own timestamps keeps the projection deterministic: a replay emits the same ui events.
 import {
   makeEvent,
+  RUN_STATUS_AFTER,
+  TERMINAL_RUN_STATUS,
   UiActorState,
   UiBacktestProgress,
   UiFill,
@@ -32,17 +34,6 @@ export const initialProjection = (): ProjectionState => ({ backtests: {} });
 
 const PRODUCER = 'gateway';
 
-type RunStatus = PayloadOf<typeof UiRunStatus>['status'];
-const RUN_STATUS: Readonly<Record<string, RunStatus>> = {
-  'run.Created': 'created',
-  'run.StartRequested': 'starting',
-  'run.Started': 'running',
-  'run.StopRequested': 'stopping',
-  'run.Completed': 'completed',
-  'run.Failed': 'failed',
-  'run.Stopped': 'stopped',
-};
-const TERMINAL = new Set(['run.Completed', 'run.Failed', 'run.Stopped']);
 
 type ActorState = PayloadOf<typeof UiActorState>['state'];
 const ACTOR_STATE: Readonly<Record<string, ActorState>> = {
@@ -60,15 +51,16 @@ function ui<D extends EventDefinition>(def: D, payload: PayloadOf<D>, cause: Log
 /** The ui events for one source event (often none). Mutates `state`. */
 export function project(event: LoggedEvent, state: ProjectionState): Envelope[] {
   const p = event.payload as Record<string, unknown>;
-  const runStatus = RUN_STATUS[event.type];
+  const runStatus = RUN_STATUS_AFTER[event.type];
   if (runStatus !== undefined) {
     const spec = p.spec as RunSpec | undefined;
     const runId = spec?.run_id ?? (p.run_id as string);
     // Only run.Created and run.Started carry the spec (either makes a backtest known); for the other
     // events an unsettled backtest is known by its entry, so its status still says backtest.
     const mode = spec?.mode ?? (runId in state.backtests ? 'backtest' : null);
-    if (spec?.mode === 'backtest' && !TERMINAL.has(event.type)) state.backtests[runId] ??= 0;
-    if (TERMINAL.has(event.type)) delete state.backtests[runId];
+    const ended = TERMINAL_RUN_STATUS.has(runStatus);
+    if (spec?.mode === 'backtest' && !ended) state.backtests[runId] ??= 0;
+    if (ended) delete state.backtests[runId];
     return [ui(UiRunStatus, { run_id: runId, mode, status: runStatus }, event, runId)];
   }
   const actorState = ACTOR_STATE[event.type];

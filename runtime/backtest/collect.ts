@@ -1,7 +1,7 @@
 // Fold a run's events into its BacktestResult (the memory kernel's report; WallE writes the same facts
 // into tables for Postgres runs). Orders by decision order, fills by bar then order.
 import type { ErrorModel, Fill, LoggedEvent, OrderRequest, RunSpec, TradeRecord } from '../../protocol/index.ts';
-import type { BacktestResult, FillResult, InstanceResult, OrderResult } from './result.ts';
+import { emptyInstanceResult, type BacktestResult, type FillResult, type InstanceResult, type OrderResult } from './result.ts';
 
 export interface Collector {
   add(event: LoggedEvent): void;
@@ -13,22 +13,7 @@ export interface Collector {
 export function createCollector(spec: RunSpec): Collector {
   const instances = new Map<string, InstanceResult>();
   for (const i of spec.instances) {
-    instances.set(i.instance_id, {
-      instance_id: i.instance_id,
-      strategy: i.strategy,
-      params: { ...i.params },
-      symbols: [...i.symbols],
-      status: 'running',
-      error: null,
-      final_equity: spec.cash,
-      cash: spec.cash,
-      positions: [],
-      stats: {},
-      equity: { sampling: 'bar', t: [], e: [] },
-      orders: [],
-      fills: [],
-      trades: [],
-    });
+    instances.set(i.instance_id, emptyInstanceResult(i, spec.cash, 'running'));
   }
   const orders = new Map<string, OrderResult>();
   let status: BacktestResult['status'] | null = null;

@@ -1,6 +1,6 @@
 // A backtest's result as Weaver reports it (CLI --json, parity tests): the same shape whether it was
 // folded from the memory kernel's events or read back from WallE's tables after a Postgres run.
-import type { ErrorModel, TradeRecord } from '../../protocol/index.ts';
+import type { ErrorModel, InstanceSpec, TradeRecord } from '../../protocol/index.ts';
 
 export interface OrderResult {
   order_id: string;
@@ -56,4 +56,24 @@ export interface BacktestResult {
   status: ResultStatus;
   error: ErrorModel | null;
   instances: InstanceResult[];
+}
+
+/** An instance's result before it has done anything: its starting cash, no orders, no statistics. */
+export function emptyInstanceResult(instance: InstanceSpec, cash: number, status: string): InstanceResult {
+  return {
+    instance_id: instance.instance_id,
+    strategy: instance.strategy,
+    params: { ...instance.params },
+    symbols: [...instance.symbols],
+    status,
+    error: null,
+    final_equity: cash,
+    cash,
+    positions: [],
+    stats: {},
+    equity: { sampling: 'bar', t: [], e: [] },
+    orders: [],
+    fills: [],
+    trades: [],
+  };
 }

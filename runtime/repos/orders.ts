@@ -27,36 +27,39 @@ export interface KeysetPage<T> {
 const num = v.number();
 const text = v.string();
 const nullableNum = v.nullable(num);
-const OrderRow = v.object({
-  tx: v.string(),
-  order_id: v.string(),
-  run_id: v.string(),
-  instance_id: v.string(),
-  strategy: v.nullable(v.string()),
-  symbol: v.string(),
-  side: v.string(),
-  type: v.string(),
+
+/** An order as the API shows it. */
+export const OrderView = v.object({
+  order_id: text,
+  run_id: text,
+  instance_id: text,
+  strategy: v.nullable(text),
+  symbol: text,
+  side: text,
+  type: text,
   qty: num,
   limit_price: nullableNum,
   stop_price: nullableNum,
-  status: v.string(),
+  status: text,
   filled_qty: num,
   avg_fill_price: nullableNum,
-  reason: v.nullable(v.string()),
+  reason: v.nullable(text),
   decided_at: text,
   bar_index: num,
   created_at: text,
   updated_at: text,
 });
-const FillRow = v.object({
-  tx: v.string(),
-  fill_id: v.string(),
-  order_id: v.string(),
-  run_id: v.string(),
-  instance_id: v.string(),
-  strategy: v.nullable(v.string()),
-  symbol: v.string(),
-  side: v.string(),
+export type OrderView = v.InferOutput<typeof OrderView>;
+
+/** A fill as the API shows it. */
+export const FillView = v.object({
+  fill_id: text,
+  order_id: text,
+  run_id: text,
+  instance_id: text,
+  strategy: v.nullable(text),
+  symbol: text,
+  side: text,
   qty: num,
   price: num,
   fee: num,
@@ -64,43 +67,11 @@ const FillRow = v.object({
   bar_index: num,
   created_at: text,
 });
+export type FillView = v.InferOutput<typeof FillView>;
 
-export interface OrderView {
-  order_id: string;
-  run_id: string;
-  instance_id: string;
-  strategy: string | null;
-  symbol: string;
-  side: string;
-  type: string;
-  qty: number;
-  limit_price: number | null;
-  stop_price: number | null;
-  status: string;
-  filled_qty: number;
-  avg_fill_price: number | null;
-  reason: string | null;
-  decided_at: string;
-  bar_index: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface FillView {
-  fill_id: string;
-  order_id: string;
-  run_id: string;
-  instance_id: string;
-  strategy: string | null;
-  symbol: string;
-  side: string;
-  qty: number;
-  price: number;
-  fee: number;
-  ts: string;
-  bar_index: number;
-  created_at: string;
-}
+/** The rows carry their commit-order key (tx) besides. */
+const OrderRow = v.object({ tx: text, ...OrderView.entries });
+const FillRow = v.object({ tx: text, ...FillView.entries });
 
 const at = (t: number) => sql.fragment`${new Date(t).toISOString()}::timestamptz`;
 

@@ -3,22 +3,11 @@
 // POST /runs asks the log.
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
-import type { RunSpec } from '../../protocol/index.ts';
+import { RUN_STATUS_AFTER, TERMINAL_RUN_STATUS, type RunSpec, type RunStatus } from '../../protocol/index.ts';
 
 const EventRow = v.object({ type: v.string(), payload: v.unknown() });
 
-export type LoggedRunStatus = 'created' | 'starting' | 'running' | 'stopping' | 'completed' | 'failed' | 'stopped';
-
-const STATUS_AFTER: Readonly<Record<string, LoggedRunStatus>> = {
-  'run.Created': 'created',
-  'run.StartRequested': 'starting',
-  'run.Started': 'running',
-  'run.StopRequested': 'stopping',
-  'run.Completed': 'completed',
-  'run.Failed': 'failed',
-  'run.Stopped': 'stopped',
-};
-const TERMINAL = new Set<LoggedRunStatus>(['completed', 'failed', 'stopped']);
+export type LoggedRunStatus = RunStatus;
 
 export interface RunFromLog {
   readonly spec: RunSpec;
@@ -33,8 +22,8 @@ export async function runFromLog(db: CommonQueryMethods, runId: string): Promise
   if (!created) return null;
   let status: LoggedRunStatus = 'created';
   for (const r of rows) {
-    const next = STATUS_AFTER[r.type];
-    if (next === undefined || TERMINAL.has(status)) continue;
+    const next = RUN_STATUS_AFTER[r.type];
+    if (next === undefined || TERMINAL_RUN_STATUS.has(status)) continue;
     // A stop asked of a run not yet running does not change it (the router ignores it).
     if (next === 'stopping' && status !== 'running' && status !== 'starting') continue;
     if (next === 'starting' && status !== 'created') continue;

@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { ACTOR_KINDS } from '../../index.ts';
 import { ActorId, ActorKill, ActorRestart, ActorSpawn, issuesToDetails, makeEvent, type Envelope } from '../../../protocol/index.ts';
 import { awaitAnswer, commandResult, findAnswers, findCommand, finalAnswer } from '../../../runtime/repos/actor-answers.ts';
-import { getActorOverview, listActorOverview } from '../../../runtime/repos/actors.ts';
+import { ActorOverview, getActorOverview, listActorOverview } from '../../../runtime/repos/actors.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { corrIdFor } from '../http/correlation.ts';
 import { conflict, HttpError, invalid, notFound } from '../http/errors.ts';
@@ -45,18 +45,6 @@ export const SpawnRequest = v.strictObject({
   config: v.optional(SpawnConfig),
 });
 
-const Overview = v.object({
-  id: v.string(),
-  kind: v.string(),
-  desired: v.string(),
-  state: v.string(),
-  restarts: v.number(),
-  last_error: v.nullable(v.unknown()),
-  lease_holder: v.nullable(v.string()),
-  fencing: v.nullable(v.string()),
-  offset: v.nullable(v.string()),
-  lag: v.nullable(v.number()),
-});
 const Outcome = v.object({
   command_id: v.string(),
   command_type: v.picklist(['actor.Spawn', 'actor.Kill', 'actor.Restart']),
@@ -119,7 +107,7 @@ export function actorRoutes(deps: GatewayDeps) {
       summary: 'Every actor: desired and observed state, restarts, last error, lease holder, consumer offset and lag',
       description: '`offset` is the actor consumer\'s cursor `tx.position` (null before its first batch); `lag` counts the events of any type after it.',
       query: v.strictObject({}),
-      responses: { 200: { description: 'actors by id', schema: v.object({ items: v.array(Overview) }) } },
+      responses: { 200: { description: 'actors by id', schema: v.object({ items: v.array(ActorOverview) }) } },
       handle: async () => ({ items: await listActorOverview(db) }),
     }),
     route({
@@ -149,7 +137,7 @@ export function actorRoutes(deps: GatewayDeps) {
       summary: 'One actor, as in GET /actors',
       params: IdParams,
       query: v.strictObject({}),
-      responses: { 200: { description: 'the actor', schema: Overview } },
+      responses: { 200: { description: 'the actor', schema: ActorOverview } },
       errors: [404],
       handle: async ({ params }) => existing(params.id),
     }),

@@ -4,7 +4,7 @@
 import * as v from 'valibot';
 import { sql } from 'slonik';
 import type { RunSpec } from '../../../protocol/index.ts';
-import type { BacktestResult, InstanceResult } from '../../../runtime/backtest/result.ts';
+import { emptyInstanceResult, type BacktestResult } from '../../../runtime/backtest/result.ts';
 import { readBacktestResult } from '../../../runtime/repos/results.ts';
 import { runFromLog } from '../../../runtime/repos/run-log.ts';
 import type { GatewayDeps } from '../deps.ts';
@@ -34,25 +34,7 @@ const Result = v.object({ run_id: v.string(), status: v.string(), error: v.nulla
 
 /** A run the router has been asked for but WallE has not written yet: its instances, nothing done. */
 function notYetWritten(spec: RunSpec, status: BacktestResult['status']): BacktestResult {
-  const instances = spec.instances.map(
-    (i): InstanceResult => ({
-      instance_id: i.instance_id,
-      strategy: i.strategy,
-      params: i.params,
-      symbols: i.symbols,
-      status: 'pending',
-      error: null,
-      final_equity: spec.cash,
-      cash: spec.cash,
-      positions: [],
-      stats: {},
-      equity: { sampling: 'bar', t: [], e: [] },
-      orders: [],
-      fills: [],
-      trades: [],
-    }),
-  );
-  return { run_id: spec.run_id, status, error: null, instances };
+  return { run_id: spec.run_id, status, error: null, instances: spec.instances.map((i) => emptyInstanceResult(i, spec.cash, 'pending')) };
 }
 
 export function backtestRoutes(deps: GatewayDeps): RouteSpec[] {

@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import { OrderStatus } from '../../../protocol/index.ts';
 import { decodeCursor, encodeCursor, type CursorKind, type RowKey } from '../../../runtime/repos/keyset.ts';
-import { listFills, listOrders, type TradeFilter } from '../../../runtime/repos/orders.ts';
+import { FillView, listFills, listOrders, OrderView, type TradeFilter } from '../../../runtime/repos/orders.ts';
 import { isKnownStrategy, strategyUsed } from '../../../runtime/repos/strategies.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { HttpError, invalid } from '../http/errors.ts';
@@ -41,43 +41,6 @@ const OrdersQuery = v.strictObject({
   cursor: v.optional(Cursor('orders')),
 });
 const FillsQuery = v.strictObject({ ...filterFields, cursor: v.optional(Cursor('fills')) });
-
-const Iso = v.string();
-const Order = v.object({
-  order_id: v.string(),
-  run_id: v.string(),
-  instance_id: v.string(),
-  strategy: v.nullable(v.string()),
-  symbol: v.string(),
-  side: v.string(),
-  type: v.string(),
-  qty: v.number(),
-  limit_price: v.nullable(v.number()),
-  stop_price: v.nullable(v.number()),
-  status: v.picklist(STATUSES),
-  filled_qty: v.number(),
-  avg_fill_price: v.nullable(v.number()),
-  reason: v.nullable(v.string()),
-  decided_at: Iso,
-  bar_index: v.number(),
-  created_at: Iso,
-  updated_at: Iso,
-});
-const Fill = v.object({
-  fill_id: v.string(),
-  order_id: v.string(),
-  run_id: v.string(),
-  instance_id: v.string(),
-  strategy: v.nullable(v.string()),
-  symbol: v.string(),
-  side: v.string(),
-  qty: v.number(),
-  price: v.number(),
-  fee: v.number(),
-  ts: Iso,
-  bar_index: v.number(),
-  created_at: Iso,
-});
 
 const PAGING =
   'Rows come in commit order. Pass next_cursor back as cursor (with the same filters) for the next page; ' +
@@ -122,7 +85,7 @@ export function orderRoutes(deps: GatewayDeps): RouteSpec[] {
       summary: 'Orders, filtered by run, strategy, instance, symbol, status and decision time, in pages',
       description: PAGING,
       query: OrdersQuery,
-      responses: { 200: { description: 'a page of orders', schema: Page(Order) } },
+      responses: { 200: { description: 'a page of orders', schema: Page(OrderView) } },
       handle: async ({ query }) => {
         const filter = { ...(await filterOf(query)), ...(query.status !== undefined ? { status: query.status } : {}) };
         const page = await listOrders(db, filter, query.cursor ?? null, query.limit);
@@ -136,7 +99,7 @@ export function orderRoutes(deps: GatewayDeps): RouteSpec[] {
       summary: 'Fills, filtered by run, strategy, instance, symbol and time, in pages',
       description: PAGING,
       query: FillsQuery,
-      responses: { 200: { description: 'a page of fills', schema: Page(Fill) } },
+      responses: { 200: { description: 'a page of fills', schema: Page(FillView) } },
       handle: async ({ query }) => {
         const page = await listFills(db, await filterOf(query), query.cursor ?? null, query.limit);
         return { items: page.items, next_cursor: page.last ? encodeCursor('fills', page.last) : null };
