@@ -5,6 +5,7 @@ import type { GatewayDeps } from './deps.ts';
 import { correlation } from './http/correlation.ts';
 import { errorHandler, unknownRoute } from './http/errors.ts';
 import { requestLog } from './http/request-log.ts';
+import { webRoutes } from './http/web.ts';
 import { mountRoutes, type RouteSpec } from './http/route.ts';
 import { allowList, corsFor, ipAllowList, rateLimiter, requireApiKey, SseTokens } from './http/security.ts';
 import { actorRoutes } from './routes/actors.ts';
@@ -48,6 +49,7 @@ export function buildApp(deps: GatewayDeps): express.Express {
   if (allowed) app.use(ipAllowList(allowed));
   app.use(corsFor(config.webOrigin));
   if (config.rateLimitPerMinute > 0) app.use(rateLimiter(config.rateLimitPerMinute));
+  app.use(webRoutes());
   if (config.apiKey && tokens) app.use(requireApiKey(config.apiKey, tokens, (req) => publicPaths.has(req.path), [STREAM_PATH]));
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   const router = express.Router({ strict: false, caseSensitive: true });

@@ -14,6 +14,7 @@ import { cliConfig, notRunning } from './database.ts';
 import { dbLineLevel } from './db-log.ts';
 import { CliError, EXIT } from './exit-codes.ts';
 import { onShutdownSignal } from './shutdown.ts';
+import { ensureWebBuild } from './web-build.ts';
 
 export function registerStart(program: Command): void {
   program
@@ -61,6 +62,8 @@ async function runStart(): Promise<void> {
     if (shuttingDown) return;
     // Before the supervisor: its long transaction would hold back every consumer's horizon meanwhile.
     if (config.demoData) await seedDemoDataIfEmpty({ url: db.url, logger: log, signal: seeding.signal });
+    if (shuttingDown) return;
+    if (config.defaultActors.includes('gateway')) await ensureWebBuild(log, seeding.signal);
     if (shuttingDown) return;
     supervisor = await startSupervisor({ config, databaseUrl: db.url, log });
     if (shuttingDown) return;

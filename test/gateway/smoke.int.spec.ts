@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { webBuildPresent } from '../../actors/gateway/http/web.ts';
 import { startGatewayHarness, type GatewayHarness } from './harness.ts';
 
 let h: GatewayHarness;
@@ -28,4 +29,21 @@ describe('gateway basics', () => {
     expect(doc.openapi).toBe('3.0.3');
     expect(Object.keys(doc.paths)).toContain('/runs/{id}/stop');
   });
+
+  it('serves the dashboard under /ui (index.html for app routes) and sends / there, without the key', async () => {
+    const root = await fetch(`${h.url}/`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/ui/');
+    const app = await h.get('/ui/runs/some-run');
+    expect(app.headers.get('content-type')).toMatch(/text\/html/);
+    // Built: the app's index.html; not built: a page saying how to build it.
+    if (webBuildPresent()) {
+      expect(app.status).toBe(200);
+      expect(await app.text()).toContain('<!doctype html>');
+    } else {
+      expect(app.status).toBe(503);
+      expect(await app.text()).toContain('npm run build:web');
+    }
+  });
 });
+
