@@ -132,6 +132,10 @@ describe('POST /runs on a running Weaver', () => {
     const noData = await post('/runs', { timeframe: '1d', instances: [{ strategy: 'sma_cross', symbols: [sym.symbol] }] });
     expect(noData.status).toBe(422);
     expect(((await noData.json()) as { message: string }).message).toMatch(/has no 1d bars but has 1m/);
+    const noSymbol = await post('/runs', { timeframe: '1m', instances: [{ strategy: 'sma_cross', symbols: ['NOPE'] }] });
+    expect(noSymbol.status).toBe(422);
+    // The advice quotes the CLI command as it is typed; the body's own fields are named as fields.
+    expect(((await noSymbol.json()) as { message: string }).message).toContain('weaver data import FILE --symbol NOPE --timeframe 1m');
     expect((await fetch(`${base}/runs/01900000-0000-7000-8000-000000000000`)).status).toBe(404);
   }, 90_000);
 });

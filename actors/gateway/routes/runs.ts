@@ -82,7 +82,12 @@ const FIELD_OF_FLAG: Readonly<Record<string, string>> = {
 };
 function apiWording(error: unknown): unknown {
   if (!(error instanceof WeaverError)) return error;
-  const message = error.message.replace(/--[a-z-]+/g, (flag) => FIELD_OF_FLAG[flag] ?? flag);
+  // CLI commands quoted as advice (`weaver data import FILE --symbol X`) keep their flags.
+  const commands: string[] = [];
+  const message = error.message
+    .replace(/weaver [^;)]*/g, (command) => `\u0000${commands.push(command) - 1}\u0000`)
+    .replace(/--[a-z-]+/g, (flag) => FIELD_OF_FLAG[flag] ?? flag)
+    .replace(/\u0000(\d+)\u0000/g, (_, i: string) => commands[Number(i)]!);
   return new WeaverError(error.code, message, error.details);
 }
 
