@@ -366,6 +366,31 @@ describe('GET /candles', () => {
     expect((await get('/candles?symbol=AAA&timeframe=1d&limit=10000')).body.bars).toHaveLength(10);
   });
 
+  it('answers the same bars as columns (t in epoch ms) with format=columns, paging alike', async () => {
+    for (const q of [`from=${iso(T0 + DAY)}&to=2025-01-09`, 'from=2025-01-01&limit=4', 'limit=3']) {
+      const rows = await get(`/candles?symbol=AAA&timeframe=1d&${q}`);
+      const cols = await get(`/candles?symbol=AAA&timeframe=1d&${q}&format=columns`);
+      expect(cols.status).toBe(200);
+      const bars = rows.body.bars as { t: string; o: number; h: number; l: number; c: number; v: number }[];
+      expect(bars.length).toBeGreaterThan(0);
+      expect(cols.body).toEqual({
+        symbol: 'AAA',
+        timeframe: '1d',
+        t: bars.map((b) => Date.parse(b.t)),
+        o: bars.map((b) => b.o),
+        h: bars.map((b) => b.h),
+        l: bars.map((b) => b.l),
+        c: bars.map((b) => b.c),
+        v: bars.map((b) => b.v),
+        next_from: rows.body.next_from,
+      });
+    }
+    expect((await get('/candles?symbol=AAA&timeframe=1d&from=2025-01-01&limit=4&format=columns')).body.next_from).toBe(iso(T0 + 4 * DAY));
+    expect((await get('/candles?symbol=AAA&timeframe=1d&from=2030-01-01&format=columns')).body).toMatchObject({ t: [], next_from: null });
+    expect((await get('/candles?symbol=AAA&timeframe=1h&format=columns')).status).toBe(404);
+    expect(detailPaths(await get('/candles?symbol=AAA&timeframe=1d&format=csv'))).toEqual(['query.format']);
+  });
+
   it('answers an empty range with 200 and no bars', async () => {
     expect(await get('/candles?symbol=AAA&timeframe=1d&from=2030-01-01')).toEqual({ status: 200, body: { symbol: 'AAA', timeframe: '1d', bars: [], next_from: null } });
   });
@@ -507,7 +532,7 @@ describe('hostile input in every parameter', () => {
     const queries: Record<string, { base: Record<string, string>; params: string[] }> = {
       '/orders': { base: {}, params: ['run_id', 'strategy', 'instance_id', 'symbol', 'status', 'from', 'to', 'limit', 'cursor'] },
       '/fills': { base: {}, params: ['run_id', 'strategy', 'instance_id', 'symbol', 'from', 'to', 'limit', 'cursor'] },
-      '/candles': { base: { symbol: 'AAA', timeframe: '1d' }, params: ['symbol', 'timeframe', 'from', 'to', 'limit'] },
+      '/candles': { base: { symbol: 'AAA', timeframe: '1d' }, params: ['symbol', 'timeframe', 'from', 'to', 'limit', 'format'] },
       '/strategies': { base: {}, params: [] },
     };
     let asked = 0;

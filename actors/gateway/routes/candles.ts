@@ -1,9 +1,10 @@
-// Bars: GET /candles?symbol=&timeframe=[&from=&to=&limit=]. A symbol with no bars at that timeframe is a
+// Bars: GET /candles?symbol=&timeframe=[&from=&to=&limit=&format=rows|columns] (columns: one array per
+// field, t in epoch ms, for charts). A symbol with no bars at that timeframe is a
 // 404 that says what is stored for it; a range without bars is an empty 200.
 import * as v from 'valibot';
 import { TIMEFRAMES } from '../../../protocol/index.ts';
 import { createPostgresCandleSource } from '../../../runtime/market-data/postgres.ts';
-import { readBars } from '../../../runtime/repos/candles.ts';
+import { readBarColumns, readBars } from '../../../runtime/repos/candles.ts';
 import type { GatewayDeps } from '../deps.ts';
 import { invalid, notFound } from '../http/errors.ts';
 import { route, type RouteSpec } from '../http/route.ts';
@@ -17,12 +18,26 @@ const CandlesQuery = v.strictObject({
   from: v.optional(Time),
   to: v.optional(Time),
   limit: LimitQuery(1000, 10_000),
+  format: v.optional(v.picklist(['rows', 'columns'], 'must be rows or columns'), 'rows'),
 });
 
 const Bars = v.object({
   symbol: v.string(),
   timeframe: v.picklist(TIMEFRAMES),
   bars: v.array(v.object({ t: v.string(), o: v.number(), h: v.number(), l: v.number(), c: v.number(), v: v.number() })),
+  next_from: v.nullable(v.string()),
+});
+
+const nums = v.array(v.number());
+const BarColumns = v.object({
+  symbol: v.string(),
+  timeframe: v.picklist(TIMEFRAMES),
+  t: nums,
+  o: nums,
+  h: nums,
+  l: nums,
+  c: nums,
+  v: nums,
   next_from: v.nullable(v.string()),
 });
 
@@ -45,14 +60,15 @@ export function candleRoutes(deps: GatewayDeps): RouteSpec[] {
       summary: 'Bars of one symbol and timeframe, ascending by start (t)',
       description:
         'With from: the first limit bars from it up to to (inclusive); next_from is where the next page starts when more bars are in range. ' +
-        'Without from: the last limit bars up to to (or the latest). 404 when the symbol has no bars at that timeframe at all.',
+        'Without from: the last limit bars up to to (or the latest). format=columns answers the same bars as arrays t (bar start, epoch ms), o, h, l, c, v instead of bars. 404 when the symbol has no bars at that timeframe at all.',
       query: CandlesQuery,
-      responses: { 200: { description: 'the bars', schema: Bars } },
+      responses: { 200: { description: 'the bars', schema: v.union([Bars, BarColumns]) } },
       errors: [404],
       handle: async ({ query }) => {
         checkRange(query);
-        const page = await readBars(db, query.symbol, query.timeframe, query.from ?? null, query.to ?? null, query.limit);
-        if (page.bars.length === 0) {
+        const args = [db, query.symbol, query.timeframe, query.from ?? null, query.to ?? null, query.limit] as const;
+        const page = query.format === 'columns' ? await readBarColumns(...args) : await readBars(...args);
+        if (('bars' in page ? page.bars : page.t).length === 0) {
           const stored = await createPostgresCandleSource(db).stored([query.symbol]);
           if (!stored.some((s) => s.timeframe === query.timeframe)) {
             const what = stored.length > 0

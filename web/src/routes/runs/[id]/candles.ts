@@ -1,10 +1,9 @@
 // What the price chart draws, computed once per load rather than per bar: the bars of a run's range read
-// page by page from GET /candles (10,000 a request, following next_from), simple moving averages of the
+// slice by slice from GET /candles?format=columns (10,000 a request, the latest slice first), simple moving averages of the
 // closes, and the fills as buy/sell markers, several fills of one bar and side folded into one marker.
-import type { CandlestickData, LineData, SeriesMarker, Time } from 'lightweight-charts';
+import type { CandlestickData, LineData, SeriesMarker, Time, UTCTimestamp } from 'lightweight-charts';
 import { api, query } from '#lib/api.ts';
 import { chartTime } from '#lib/charts/theme.ts';
-import type { Candles } from '#lib/types.ts';
 
 const PAGE = 10_000;
 /** Beyond this many bars the chart shows the first ones and says so (a run's range rarely has more). */
@@ -17,21 +16,61 @@ export interface Bars {
   truncated: boolean;
 }
 
+/** One answer of GET /candles?format=columns: t is the bar start in epoch ms. */
+export interface BarColumns {
+  t: number[];
+  o: number[];
+  h: number[];
+  l: number[];
+  c: number[];
+  next_from: string | null;
+}
+
 const TIMEFRAME_MS: Readonly<Record<string, number>> = { '1m': 60_000, '5m': 300_000, '15m': 900_000, '1h': 3_600_000, '1d': 86_400_000 };
 /** Requests in flight at once while loading a long range. */
 const PARALLEL = 4;
 
+/** The chart's bars from pages of columns in time order (a bar not after the one before it is skipped). */
+export function barsFromColumns(pages: readonly (BarColumns | undefined)[], truncated: boolean): Bars {
+  let total = 0;
+  for (const p of pages) total += p ? p.t.length : 0;
+  const candles: CandlestickData<Time>[] = [];
+  const closes = new Float64Array(total);
+  let last = -Infinity;
+  for (const p of pages) {
+    if (!p) continue;
+    const { t, o, h, l, c } = p;
+    for (let i = 0; i < t.length; i++) {
+      const time = Math.floor(t[i]! / 1000);
+      if (time <= last) continue;
+      last = time;
+      closes[candles.length] = c[i]!;
+      candles.push({ time: time as UTCTimestamp, open: o[i]!, high: h[i]!, low: l[i]!, close: c[i]! });
+    }
+  }
+  return { candles, closes: candles.length === total ? closes : closes.slice(0, candles.length), truncated };
+}
+
+export interface LoadProgress {
+  /** Bars read so far. */
+  loaded: number;
+  /** Slices (requests) answered and planned. */
+  slices: number;
+  of: number;
+}
+
 /**
  * Every bar of symbol/timeframe in [from, to] (without from: the last PAGE bars up to to). A known range is
- * cut into slices of PAGE bar intervals (at most PAGE bars each) read PARALLEL at a time: 100,000 bars are
- * 10 requests, and one after another they took most of the page's load time.
+ * cut into slices of PAGE bar intervals (at most PAGE bars each) read PARALLEL at a time, the slice with the
+ * END of the range first: the chart opens on its latest bars, so onLatest gets them to draw while the
+ * earlier slices are still on their way (100,000 bars are 11 requests). Resolves with all of them.
  */
 export async function loadBars(
   symbol: string,
   timeframe: string,
   from: string | null,
   to: string | null,
-  onProgress: (loaded: number) => void,
+  on: { progress: (p: LoadProgress) => void; latest: (bars: Bars) => void },
   signal: AbortSignal,
 ): Promise<Bars> {
   const step = TIMEFRAME_MS[timeframe];
@@ -46,33 +85,27 @@ export async function loadBars(
   } else {
     slices.push({ from, to });
   }
-  const pages: Candles['bars'][] = new Array(slices.length);
+  const truncated = step !== undefined && Number.isFinite(lo) && Number.isFinite(hi) && (hi - lo) / step >= MAX_BARS;
+  const pages: (BarColumns | undefined)[] = new Array(slices.length);
+  // The last slice first, then the others from the latest back.
+  const order = slices.map((_, i) => slices.length - 1 - i);
   let loaded = 0;
-  let nextSlice = 0;
+  let answered = 0;
+  let next = 0;
   const worker = async () => {
-    while (nextSlice < slices.length) {
-      const i = nextSlice++;
+    while (next < order.length) {
+      const i = order[next++]!;
       const slice = slices[i]!;
-      const page = await api<Candles>(`/candles${query({ symbol, timeframe, from: slice.from, to: slice.to, limit: PAGE })}`, { signal });
-      pages[i] = page.bars;
-      loaded += page.bars.length;
-      onProgress(loaded);
+      const page = await api<BarColumns>(`/candles${query({ symbol, timeframe, from: slice.from, to: slice.to, limit: PAGE, format: 'columns' })}`, { signal });
+      pages[i] = page;
+      loaded += page.t.length;
+      answered += 1;
+      if (i === slices.length - 1 && slices.length > 1 && !signal.aborted) on.latest(barsFromColumns([page], truncated));
+      on.progress({ loaded, slices: answered, of: slices.length });
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, slices.length) }, worker));
-  const candles: CandlestickData<Time>[] = [];
-  for (const bars of pages) {
-    for (const b of bars) {
-      const time = chartTime(b.t);
-      const last = candles[candles.length - 1];
-      if (last && (last.time as number) >= (time as number)) continue;
-      candles.push({ time, open: b.o, high: b.h, low: b.l, close: b.c });
-    }
-  }
-  const truncated = step !== undefined && Number.isFinite(lo) && Number.isFinite(hi) && (hi - lo) / step >= MAX_BARS;
-  const closes = new Float64Array(candles.length);
-  for (let i = 0; i < candles.length; i++) closes[i] = candles[i]!.close;
-  return { candles, closes, truncated };
+  return barsFromColumns(pages, truncated);
 }
 
 /** The simple moving average of the closes over n bars, from the n-th bar on (as sma_cross computes it). */
