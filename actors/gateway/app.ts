@@ -12,6 +12,7 @@ import { actorRoutes } from './routes/actors.ts';
 import { authRoutes } from './routes/auth.ts';
 import { backtestRoutes } from './routes/backtests.ts';
 import { candleRoutes } from './routes/candles.ts';
+import { decisionRoutes } from './routes/decisions.ts';
 import { eventRoutes, STREAM_PATH } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { openApiRoutes } from './routes/openapi.ts';
@@ -30,6 +31,7 @@ export function buildApp(deps: GatewayDeps): express.Express {
     ...authRoutes(deps, tokens),
     ...runRoutes(deps),
     ...orderRoutes(deps),
+    ...decisionRoutes(deps),
     ...candleRoutes(deps),
     ...backtestRoutes(deps),
     ...strategyRoutes(deps),

@@ -7,6 +7,8 @@ import { _runKey, load, type RunPageData } from './+page.ts';
 const ID = '01970000-0000-7000-8000-0000abcd1234';
 const RUN = { id: ID, mode: 'backtest', status: 'completed', name: null, timeframe: '1m', from: null, to: null, instances: [], error: null, created_at: null, started_at: null, ended_at: null };
 const RESULT = { run_id: ID, status: 'completed', instances: [] };
+const DECISIONS_URL = `/runs/${ID}/decisions?order=desc&limit=100`;
+const DECISIONS = { items: [{ decision_id: 'd1', run_id: ID, instance_id: ID, strategy: 'sma_cross', ts: '2025-01-06T14:30:00.000Z', bar_index: 3, action: 'buy', reason: 'fast crossed above slow', details: { fast: 101.5 } }], next_cursor: 'abc' };
 
 type Answer = { status: number; body: unknown } | 'refused';
 
@@ -27,11 +29,28 @@ async function loadWith(answers: Record<string, Answer>, id = ID): Promise<{ dat
 }
 
 describe('the run page load', () => {
-  it('reads the run and its results and depends on the run key', async () => {
-    const { data, asked, keys } = await loadWith({ [`/runs/${ID}`]: { status: 200, body: RUN }, [`/backtests/${ID}`]: { status: 200, body: RESULT } });
-    expect(asked.sort()).toEqual([`/backtests/${ID}`, `/runs/${ID}`]);
+  it('reads the run, its results and its newest decisions and depends on the run key', async () => {
+    const { data, asked, keys } = await loadWith({
+      [`/runs/${ID}`]: { status: 200, body: RUN },
+      [`/backtests/${ID}`]: { status: 200, body: RESULT },
+      [DECISIONS_URL]: { status: 200, body: DECISIONS },
+    });
+    expect(asked.sort()).toEqual([`/backtests/${ID}`, `/runs/${ID}`, DECISIONS_URL].sort());
     expect(keys).toEqual([_runKey(ID)]);
-    expect(data).toEqual({ id: ID, run: RUN, result: RESULT, notFound: false, error: null });
+    expect(data).toEqual({ id: ID, run: RUN, result: RESULT, decisions: DECISIONS, decisionsError: null, notFound: false, error: null });
+  });
+
+  it('keeps the run and results when the decisions cannot be read, and says why', async () => {
+    const { data } = await loadWith({
+      [`/runs/${ID}`]: { status: 200, body: RUN },
+      [`/backtests/${ID}`]: { status: 200, body: RESULT },
+      [DECISIONS_URL]: { status: 500, body: { code: 'internal', message: 'the decisions table is gone', correlation_id: 'c2' } },
+    });
+    expect(data.run).toEqual(RUN);
+    expect(data.result).toEqual(RESULT);
+    expect(data.error).toBeNull();
+    expect(data.decisions).toBeNull();
+    expect(data.decisionsError).toMatch(/the decisions table is gone/);
   });
 
   it('says a run is not found when the gateway answers 404', async () => {
