@@ -2,11 +2,11 @@
 // keyset page at a time on (ts, id), oldest or newest first. A decision row never changes after it is
 // written, so (ts, id) keys are enough (no commit-order horizon as for orders and fills, keyset.ts); a row
 // written later with an earlier ts than a page's cursor is not seen by a client already past it. The cursor
-// is opaque: base64url of "decisions:<order>:<ts in epoch µs>:<id>" and 4 bytes of its SHA-256.
-import { createHash } from 'node:crypto';
+// is opaque: "decisions:<order>:<ts in epoch µs>:<id>" sealed by sealed-cursor.ts.
 import { sql, type CommonQueryMethods } from 'slonik';
 import * as v from 'valibot';
 import { isoText } from './iso.ts';
+import { openCursor, sealCursor, sealedLength } from './sealed-cursor.ts';
 
 export type DecisionOrder = 'asc' | 'desc';
 
@@ -34,30 +34,17 @@ export type DecisionView = v.InferOutput<typeof DecisionView>;
 const DecisionRow = v.object({ ts_us: v.string(), ...DecisionView.entries });
 
 const MAX_ID = 512;
-const CHECK_BYTES = 4;
-const MAX_CURSOR_LENGTH = Math.ceil(((10 + 5 + 21 + MAX_ID * 4 + CHECK_BYTES) * 4) / 3);
+const MAX_CURSOR_LENGTH = sealedLength(10 + 5 + 21 + MAX_ID * 4);
 const SHAPE = /^decisions:(asc|desc):(-?(?:0|[1-9][0-9]{0,18})):([^\u0000]+)$/su;
-const checkOf = (text: Buffer) => createHash('sha256').update(text).digest().subarray(0, CHECK_BYTES);
 
 export function encodeDecisionCursor(key: DecisionKey): string {
-  const text = Buffer.from(`decisions:${key.order}:${key.tsMicros}:${key.id}`, 'utf8');
-  return Buffer.concat([text, checkOf(text)]).toString('base64url');
+  return sealCursor(`decisions:${key.order}:${key.tsMicros}:${key.id}`);
 }
 
 /** The key in a decisions cursor; null for anything else. */
 export function decodeDecisionCursor(cursor: string): DecisionKey | null {
-  if (cursor.length === 0 || cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
-  const bytes = Buffer.from(cursor, 'base64url');
-  if (bytes.toString('base64url') !== cursor || bytes.length <= CHECK_BYTES) return null;
-  const body = bytes.subarray(0, bytes.length - CHECK_BYTES);
-  if (!checkOf(body).equals(bytes.subarray(bytes.length - CHECK_BYTES))) return null;
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-  } catch {
-    return null;
-  }
-  const m = SHAPE.exec(text);
+  const text = openCursor(cursor, MAX_CURSOR_LENGTH);
+  const m = text === null ? null : SHAPE.exec(text);
   if (!m) return null;
   const tsMicros = BigInt(m[2]!);
   if (tsMicros >= 2n ** 63n || tsMicros < -(2n ** 63n) || [...m[3]!].length > MAX_ID) return null;
