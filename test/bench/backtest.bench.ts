@@ -18,25 +18,14 @@ import { runSweep } from '../../runtime/backtest/sweep.ts';
 import { demoSymbols, generateDemoBars } from '../../runtime/data/demo.ts';
 import { createMemoryCandleSource } from '../../runtime/market-data/memory.ts';
 import { measureTickError } from './realtime-clock.ts';
+import { intFlag, json, say } from './flags.ts';
 
-const json = process.argv.includes('--json');
-const say = (line: string) => !json && console.error(line);
 
-function intFlag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const n = Number(process.argv[at + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, got ${process.argv[at + 1]}; e.g. npm run bench:backtest -- ${name} ${fallback}`);
-    process.exit(2);
-  }
-  return n;
-}
 
-const DAYS = intFlag('--days', 365);
-const TICKS = intFlag('--ticks', 20);
+const DAYS = intFlag('--days', 365, 'bench:backtest');
+const TICKS = intFlag('--ticks', 20, 'bench:backtest');
 const PIPELINE_TARGET = 20_000;
-const PIPELINE_BARS = intFlag('--pipeline-bars', 525_600);
+const PIPELINE_BARS = intFlag('--pipeline-bars', 525_600, 'bench:backtest');
 const KERNEL_TARGET = 1_000_000;
 const CLOCK_TARGET_MS = 50;
 const KERNEL_PARAMS: RawParams[] = [{ fast: 60, slow: 240 }, { fast: 20, slow: 100 }];

@@ -32,24 +32,13 @@ import { createPool } from '../../runtime/db/pool.ts';
 import { buildRunSpec } from '../../runtime/backtest/spec.ts';
 import { startTestPostgres } from '../helpers/postgres.ts';
 import { round, spread, startWorker, type Spread } from './gateway-rpc.ts';
+import { intFlag, json, say } from './flags.ts';
 
 process.env.WEAVER_LOG_LEVEL = 'warn';
 process.env.WEAVER_LOG_FD = '2';
 
-const json = process.argv.includes('--json');
 const fast = process.argv.includes('--fast');
-const say = (line: string) => !json && console.error(line);
 
-function intFlag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const n = Number(process.argv[at + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, got ${process.argv[at + 1]}; e.g. npm run bench:gateway -- ${name} ${fallback}`);
-    process.exit(2);
-  }
-  return n;
-}
 
 /** A comma-separated list (diagnosis: --clients 100 --paths direct). */
 function listFlag<T extends string | number>(name: string, fallback: T[]): T[] {
@@ -63,8 +52,8 @@ function listFlag<T extends string | number>(name: string, fallback: T[]): T[] {
   return items;
 }
 
-const SECONDS = intFlag('--seconds', 5);
-const POLL_MS = intFlag('--poll-ms', 500);
+const SECONDS = intFlag('--seconds', 5, 'bench:gateway');
+const POLL_MS = intFlag('--poll-ms', 500, 'bench:gateway');
 const RATE = 200;
 const WARMUP_SECONDS = 1;
 const CLIENT_COUNTS = listFlag('--clients', [1, 10, 100]);

@@ -21,23 +21,12 @@ import { runWeaver } from '../e2e/weaver-process.ts';
 import { CHROMIUM_ARGS, hasChromium, launchBrowser, NO_CHROMIUM, openPage } from '../web/browser.ts';
 import { ensureWebBuild } from '../web/web-build.ts';
 import { DEMO_SYMBOL, runReaches, startWebWeaver } from '../web/weaver.ts';
+import { intFlag, json, say } from './flags.ts';
 
-const json = process.argv.includes('--json');
-const say = (line: string) => !json && console.error(line);
-function intFlag(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const n = Number(process.argv[at + 1]);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`${name} must be a positive integer, got ${process.argv[at + 1]}; e.g. npm run bench:web -- ${name} ${fallback}`);
-    process.exit(2);
-  }
-  return n;
-}
-const REPEAT = intFlag('--repeat', 5);
-const FAST = intFlag('--fast', 30);
-const SLOW = intFlag('--slow', 120);
-const DAYS = intFlag('--days', 70); // 70 × 1,440 = 100,800 1m bars
+const REPEAT = intFlag('--repeat', 5, 'bench:web');
+const FAST = intFlag('--fast', 30, 'bench:web');
+const SLOW = intFlag('--slow', 120, 'bench:web');
+const DAYS = intFlag('--days', 70, 'bench:web'); // 70 × 1,440 = 100,800 1m bars
 
 if (!hasChromium()) {
   console.error(NO_CHROMIUM);
